@@ -1,0 +1,95 @@
+"""The ``threadgraph`` command.
+
+    threadgraph serve [--host H] [--port P]   run the API (starts the local Neo4j when
+                                             NEO4J_URI is not set)
+    threadgraph neo4j start|stop|status      manage the local Neo4j
+    threadgraph migrate                      apply schema migrations and print the version
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from threadgraph.config import Settings
+from threadgraph.errors import ThreadgraphError
+from threadgraph.local_neo4j import LocalNeo4j
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="threadgraph", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the web app and JSON API")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1: local mode)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+
+    neo4j = commands.add_parser("neo4j", help="manage the local Neo4j")
+    neo4j.add_argument("action", choices=["start", "stop", "status"])
+
+    commands.add_parser("migrate", help="apply schema migrations")
+
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        if args.command == "serve":
+            return _serve(settings, args.host, args.port)
+        if args.command == "neo4j":
+            return _neo4j(settings, args.action)
+        if args.command == "migrate":
+            return _migrate(settings)
+    except ThreadgraphError as error:
+        print(f"threadgraph: {error.message}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def _neo4j(settings: Settings, action: str) -> int:
+    local = LocalNeo4j(settings)
+    if action == "start":
+        started = time.monotonic()
+        status = local.start()
+        print(f"Neo4j {status.describe()} ({time.monotonic() - started:.1f}s)")
+    elif action == "stop":
+        print("Neo4j stopped" if local.stop() else "Neo4j was not running")
+    else:
+        status = local.status()
+        print(f"Neo4j {status.describe()}")
+        return 0 if status.running else 3
+    return 0
+
+
+def _migrate(settings: Settings) -> int:
+    from threadgraph.store import Neo4jStore
+
+    _ensure_neo4j(settings)
+    store = Neo4jStore.connect(settings)
+    try:
+        print(f"schema version {store.migrate()}")
+    finally:
+        store.close()
+    return 0
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+    import uvicorn
+
+    from threadgraph.api.app import create_app
+
+    _ensure_neo4j(settings)
+    host = host or settings.host
+    port = port or settings.port
+    print(f"threadgraph on http://{host}:{port}/  (API docs at /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def _ensure_neo4j(settings: Settings) -> None:
+    if settings.uses_local_neo4j:
+        status = LocalNeo4j(settings).start()
+        print(f"Neo4j {status.describe()}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""Settings, read from the environment (and an optional ``.env`` file).
+
+Conventional names are used where they exist (``NEO4J_URI``, ``NEO4J_USER``,
+``NEO4J_PASSWORD``); everything threadgraph-specific is prefixed ``THREADGRAPH_``.
+When ``NEO4J_URI`` is unset, the run command and the test suite start the local Neo4j
+(``threadgraph neo4j start``) and connect to it over Bolt on loopback.
+"""
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_data_home() -> Path:
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "threadgraph"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="THREADGRAPH_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    # Neo4j: an external server when NEO4J_URI is set, else the local one below.
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_URI", "THREADGRAPH_NEO4J_URI")
+    )
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "THREADGRAPH_NEO4J_USER")
+    )
+    neo4j_password: str = Field(
+        default="", validation_alias=AliasChoices("NEO4J_PASSWORD", "THREADGRAPH_NEO4J_PASSWORD")
+    )
+    neo4j_database: str = Field(
+        default="neo4j",
+        validation_alias=AliasChoices("NEO4J_DATABASE", "THREADGRAPH_NEO4J_DATABASE"),
+    )
+    # Upper bound on the driver's retries of a transaction that failed transiently.
+    neo4j_max_retry_seconds: float = 15.0
+
+    # The local Neo4j (see tools/neo4j and threadgraph.local_neo4j).
+    local_neo4j_home: Path = Field(default_factory=lambda: _default_data_home() / "neo4j")
+    local_neo4j_bolt_port: int = 7687
+    local_neo4j_http_port: int = 7474
+    local_neo4j_heap: str = "1g"
+    local_neo4j_pagecache: str = "512m"
+    neo4j_tools_dir: Path = SOURCE_ROOT / "tools" / "neo4j"
+
+    cypher_dir: Path = SOURCE_ROOT / "cypher"
+
+    # The HTTP server. Local mode: loopback only, one local user.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    local_user_id: str = "00000000-0000-4000-8000-000000000001"
+    local_user_name: str = "local"
+
+    # Limits on what a person can store in one message.
+    max_message_chars: int = 200_000
+    max_title_chars: int = 200
+
+    @property
+    def effective_neo4j_uri(self) -> str:
+        """The Bolt URI to use: NEO4J_URI, or the local Neo4j's loopback address."""
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.local_neo4j_bolt_port}"
+
+    @property
+    def uses_local_neo4j(self) -> bool:
+        return self.neo4j_uri is None

@@ -1,0 +1,84 @@
+"""The domain records services and the store pass around (no HTTP, no Cypher)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class Status(StrEnum):
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: str
+    title: str
+    model: str | None
+    created_at: datetime
+    updated_at: datetime
+    head_id: str | None
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    chat_id: str
+    parent_id: str | None
+    user_id: str
+    role: Role
+    content: str
+    status: Status
+    model: str | None
+    created_at: datetime
+    tokens: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """What a caller asks the store to append; the store fills in time and placement."""
+
+    role: Role
+    content: str
+    id: str | None = None
+    status: Status = Status.COMPLETE
+    model: str | None = None
+    tokens: int | None = None
+    embedding: list[float] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ChatTree:
+    chat_id: str
+    head_id: str | None
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
+class ChatPage:
+    chats: list[Chat]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    message: Message
+    created: bool  # False when a retried client-given id found the message already there

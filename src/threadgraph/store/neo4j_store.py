@@ -1,0 +1,410 @@
+"""The Neo4j store: the only module that talks to Neo4j.
+
+One driver per process, made by :meth:`Neo4jStore.connect`. Every call runs in a managed
+transaction (``execute_read`` / ``execute_write``), so the driver retries transient
+failures within ``neo4j_max_retry_seconds``, and the work passed to it is safe to repeat.
+Every call takes the caller's user id; another user's chat or message matches nothing
+and is reported as :class:`~threadgraph.errors.NotFound`. Query texts live in
+``cypher/queries`` and take parameters only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import exceptions as neo4j_errors
+
+from threadgraph.config import Settings
+from threadgraph.errors import Conflict, InvalidInput, NotFound, Unavailable
+from threadgraph.models import (
+    AppendResult,
+    Chat,
+    ChatPage,
+    ChatTree,
+    Message,
+    NewMessage,
+    Role,
+    Status,
+    User,
+)
+from threadgraph.rules import check_id, check_new_message, check_title, new_id
+from threadgraph.store.migrations import latest_version, load_migrations
+from threadgraph.store.queries import Queries
+
+T = TypeVar("T")
+
+MAX_PAGE = 200
+
+
+class Neo4jStore:
+    def __init__(self, driver: Driver, settings: Settings) -> None:
+        self._driver = driver
+        self._database = settings.neo4j_database
+        self._settings = settings
+        self._q = Queries.load(settings.cypher_dir / "queries")
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Neo4jStore:
+        auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
+        driver = GraphDatabase.driver(
+            settings.effective_neo4j_uri,
+            auth=auth,
+            max_transaction_retry_time=settings.neo4j_max_retry_seconds,
+            connection_acquisition_timeout=settings.neo4j_max_retry_seconds,
+            connection_timeout=5.0,
+            # "property key does not exist" on a fresh database is noise, not a problem.
+            notifications_disabled_classifications=["UNRECOGNIZED"],
+        )
+        return cls(driver, settings)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- health and schema -------------------------------------------------------------
+
+    def ping(self) -> str:
+        """The server's version; raises Unavailable when Neo4j cannot be reached."""
+        with _translated():
+            info = self._driver.get_server_info()
+        return str(info.agent)
+
+    def migrate(self, index_timeout_seconds: int = 300) -> int:
+        """Apply the migrations not yet recorded; returns the schema version."""
+        migrations = load_migrations(self._settings.cypher_dir / "migrations")
+        with _translated(), self._session() as session:
+            session.run(self._q["ensure_migration_constraint"]).consume()
+            applied = {row["version"] for row in session.run(self._q["applied_migrations"])}
+            for migration in migrations:
+                if migration.version in applied:
+                    continue
+                # Schema commands cannot share a transaction with writes: each runs in
+                # its own auto-commit transaction, then the version is recorded.
+                for statement in migration.statements:
+                    session.run(statement).consume()
+                session.execute_write(
+                    lambda tx, m=migration: tx.run(
+                        self._q["record_migration"], version=m.version, name=m.name, now=_now()
+                    ).consume()
+                )
+            session.run(self._q["await_indexes"], timeout_seconds=index_timeout_seconds).consume()
+        return latest_version(migrations)
+
+    def schema_version(self) -> int:
+        def work(tx: ManagedTransaction) -> int:
+            versions = [row["version"] for row in tx.run(self._q["applied_migrations"])]
+            return max(versions, default=0)
+
+        return self._read(work)
+
+    # -- users -------------------------------------------------------------------------
+
+    def ensure_user(self, user_id: str, name: str) -> User:
+        user_id = check_id(user_id, "user id")
+
+        def work(tx: ManagedTransaction) -> User:
+            row = tx.run(self._q["ensure_user"], user_id=user_id, name=name, now=_now()).single()
+            assert row is not None
+            return _user(row["user"])
+
+        return self._write(work)
+
+    # -- chats -------------------------------------------------------------------------
+
+    def create_chat(
+        self, user_id: str, title: str, model: str | None = None, chat_id: str | None = None
+    ) -> Chat:
+        """Create a chat; a retried client-given id returns the chat already made."""
+        title = check_title(title, self._settings.max_title_chars)
+        chat_id = check_id(chat_id, "chat id") if chat_id else new_id()
+
+        def work(tx: ManagedTransaction) -> Chat:
+            owner = tx.run(self._q["chat_owner"], chat_id=chat_id).single()
+            if owner is not None:
+                if owner["owner_id"] == user_id:
+                    row = tx.run(self._q["get_chat"], chat_id=chat_id, user_id=user_id).single()
+                    assert row is not None
+                    return _chat(row)
+                raise Conflict(f"chat id {chat_id} is already in use")
+            row = tx.run(
+                self._q["create_chat"],
+                user_id=user_id,
+                chat_id=chat_id,
+                title=title,
+                model=model,
+                now=_now(),
+            ).single()
+            if row is None:
+                raise NotFound(f"user {user_id} not found")
+            return _chat(row)
+
+        return self._write(work)
+
+    def get_chat(self, user_id: str, chat_id: str) -> Chat:
+        chat_id = _lookup_id(chat_id, "chat")
+
+        def work(tx: ManagedTransaction) -> Chat:
+            row = tx.run(self._q["get_chat"], chat_id=chat_id, user_id=user_id).single()
+            if row is None:
+                raise NotFound(f"chat {chat_id} not found")
+            return _chat(row)
+
+        return self._read(work)
+
+    def list_chats(self, user_id: str, limit: int = 50, cursor: str | None = None) -> ChatPage:
+        """The user's chats, most recently active first, ``limit`` at a time."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+        after_updated_at, after_id = _decode_cursor(cursor) if cursor else (None, None)
+
+        def work(tx: ManagedTransaction) -> list[Chat]:
+            rows = tx.run(
+                self._q["list_chats"],
+                user_id=user_id,
+                after_updated_at=after_updated_at,
+                after_id=after_id,
+                limit=limit + 1,  # one more than asked tells whether a next page exists
+            )
+            return [_chat(row) for row in rows]
+
+        chats = self._read(work)
+        has_more = len(chats) > limit
+        chats = chats[:limit]
+        next_cursor = _encode_cursor(chats[-1]) if has_more else None
+        return ChatPage(chats=chats, next_cursor=next_cursor)
+
+    def rename_chat(self, user_id: str, chat_id: str, title: str) -> Chat:
+        chat_id = _lookup_id(chat_id, "chat")
+        title = check_title(title, self._settings.max_title_chars)
+
+        def work(tx: ManagedTransaction) -> Chat:
+            row = tx.run(
+                self._q["rename_chat"], chat_id=chat_id, user_id=user_id, title=title
+            ).single()
+            if row is None:
+                raise NotFound(f"chat {chat_id} not found")
+            return _chat(row)
+
+        return self._write(work)
+
+    def delete_chat(self, user_id: str, chat_id: str) -> int:
+        """Delete a chat and its messages; returns how many messages went with it."""
+        chat_id = _lookup_id(chat_id, "chat")
+
+        def work(tx: ManagedTransaction) -> int:
+            row = tx.run(self._q["delete_chat"], chat_id=chat_id, user_id=user_id).single()
+            if row is None:
+                raise NotFound(f"chat {chat_id} not found")
+            return int(row["deleted_messages"])
+
+        return self._write(work)
+
+    # -- messages ----------------------------------------------------------------------
+
+    def append_message(
+        self, user_id: str, chat_id: str, new: NewMessage, parent_id: str | None = None
+    ) -> AppendResult:
+        """Add a message under ``parent_id`` (default: the chat's HEAD) and move HEAD to it.
+
+        A client-given ``new.id`` makes the call idempotent: a retry finds the message
+        already written and returns it with ``created=False``; the same id used for a
+        different message is a Conflict.
+        """
+        chat_id = _lookup_id(chat_id, "chat")
+        check_new_message(new, self._settings.max_message_chars)
+        message_id = check_id(new.id, "message id") if new.id else new_id()
+        if parent_id is not None:
+            parent_id = check_id(parent_id, "parent_id")
+
+        def work(tx: ManagedTransaction) -> AppendResult:
+            now = _now()
+            chat = tx.run(
+                self._q["lock_chat_for_append"], chat_id=chat_id, user_id=user_id, now=now
+            ).single()
+            if chat is None:
+                raise NotFound(f"chat {chat_id} not found")
+            existing = tx.run(self._q["find_message"], message_id=message_id).single()
+            if existing is not None:
+                return AppendResult(
+                    _same_message(existing, user_id, chat_id, new, parent_id), created=False
+                )
+            parent = parent_id if parent_id is not None else chat["head_id"]
+            if parent_id is not None:
+                found = tx.run(
+                    self._q["message_in_chat"],
+                    message_id=parent_id,
+                    chat_id=chat_id,
+                    user_id=user_id,
+                ).single()
+                if found is None:
+                    raise InvalidInput(f"parent_id {parent_id} is not a message of this chat")
+            row = tx.run(
+                self._q["create_message"],
+                chat_id=chat_id,
+                message_id=message_id,
+                user_id=user_id,
+                role=new.role.value,
+                content=new.content,
+                status=new.status.value,
+                model=new.model,
+                tokens=new.tokens,
+                embedding=new.embedding,
+                parent_id=parent,
+                now=now,
+            ).single()
+            assert row is not None
+            return AppendResult(_message(row), created=True)
+
+        return self._write(work)
+
+    def get_message(self, user_id: str, message_id: str) -> Message:
+        message_id = _lookup_id(message_id, "message")
+
+        def work(tx: ManagedTransaction) -> Message:
+            row = tx.run(self._q["get_message"], message_id=message_id, user_id=user_id).single()
+            if row is None:
+                raise NotFound(f"message {message_id} not found")
+            return _message(row)
+
+        return self._read(work)
+
+    def active_branch(self, user_id: str, chat_id: str) -> list[Message]:
+        """The messages from the root to the chat's HEAD, in order (empty for a new chat)."""
+        chat = self.get_chat(user_id, chat_id)
+
+        def work(tx: ManagedTransaction) -> list[Message]:
+            rows = tx.run(self._q["active_branch"], chat_id=chat.id, user_id=user_id)
+            return [_message(row) for row in rows]
+
+        return self._read(work)
+
+    def chat_tree(self, user_id: str, chat_id: str) -> ChatTree:
+        chat_id = _lookup_id(chat_id, "chat")
+
+        def work(tx: ManagedTransaction) -> ChatTree:
+            row = tx.run(self._q["chat_tree"], chat_id=chat_id, user_id=user_id).single()
+            if row is None:
+                raise NotFound(f"chat {chat_id} not found")
+            messages = [
+                _message({"message": m["message"], "chat_id": chat_id, "parent_id": m["parent_id"]})
+                for m in row["messages"]
+            ]
+            return ChatTree(chat_id=chat_id, head_id=row["head_id"], messages=messages)
+
+        return self._read(work)
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @contextmanager
+    def _session(self) -> Iterator[neo4j.Session]:
+        with self._driver.session(database=self._database) as session:
+            yield session
+
+    def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with _translated(), self._session() as session:
+            return session.execute_read(work)
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with _translated(), self._session() as session:
+            return session.execute_write(work)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Driver errors become threadgraph errors; the API maps those to HTTP statuses."""
+    try:
+        yield
+    except neo4j_errors.ConstraintError as error:
+        raise Conflict(f"the write clashes with stored data: {error.message}") from error
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
+        raise Unavailable(f"Neo4j is unavailable: {error}") from error
+    except neo4j_errors.AuthError as error:
+        raise Unavailable(f"Neo4j refused the credentials: {error.message}") from error
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _lookup_id(value: str, what: str) -> str:
+    """An id used to look something up: a malformed one simply finds nothing."""
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, AttributeError, TypeError):
+        raise NotFound(f"{what} {value!r} not found") from None
+
+
+def _user(data: dict[str, Any]) -> User:
+    return User(id=data["id"], name=data["name"], created_at=_native(data["created_at"]))
+
+
+def _chat(row: Any) -> Chat:
+    data = row["chat"]
+    return Chat(
+        id=data["id"],
+        title=data["title"],
+        model=data.get("model"),
+        created_at=_native(data["created_at"]),
+        updated_at=_native(data["updated_at"]),
+        head_id=row["head_id"],
+    )
+
+
+def _message(row: Any) -> Message:
+    data = row["message"]
+    return Message(
+        id=data["id"],
+        chat_id=row["chat_id"],
+        parent_id=row["parent_id"],
+        user_id=data["user_id"],
+        role=Role(data["role"]),
+        content=data["content"],
+        status=Status(data["status"]),
+        model=data.get("model"),
+        created_at=_native(data["created_at"]),
+        tokens=data.get("tokens"),
+        error=data.get("error"),
+    )
+
+
+def _same_message(
+    row: Any, user_id: str, chat_id: str, new: NewMessage, parent_id: str | None
+) -> Message:
+    """The stored message for a retried id, if the retry asks for the same message."""
+    stored = _message(row)
+    same = (
+        stored.user_id == user_id
+        and stored.chat_id == chat_id
+        and stored.role == new.role
+        and stored.content == new.content
+        and (parent_id is None or stored.parent_id == parent_id)
+    )
+    if not same:
+        raise Conflict(f"message id {stored.id} is already used for a different message")
+    return stored
+
+
+def _encode_cursor(chat: Chat) -> str:
+    payload = json.dumps({"u": chat.updated_at.isoformat(), "i": chat.id})
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return datetime.fromisoformat(data["u"]), str(data["i"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise InvalidInput("cursor is not one this server handed out") from None
