@@ -1,9 +1,9 @@
 """The ``threadgraph`` command.
 
-    threadgraph serve [--host H] [--port P]   run the API (starts the local Neo4j when
-                                             NEO4J_URI is not set)
-    threadgraph neo4j start|stop|status      manage the local Neo4j
-    threadgraph migrate                      apply schema migrations and print the version
+threadgraph serve [--host H] [--port P]   run the API (starts the local Neo4j when
+                                         NEO4J_URI is not set)
+threadgraph neo4j start|stop|status      manage the local Neo4j
+threadgraph migrate                      apply schema migrations and print the version
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ otherwise the newest JDK under /usr/lib/jvm that is.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -142,7 +143,8 @@ class LocalNeo4j:
         )
         if result.returncode != 0:
             raise LocalNeo4jError(
-                "building tools/neo4j with Maven failed:\n" + (result.stdout + result.stderr)[-3000:]
+                "building tools/neo4j with Maven failed:\n"
+                + (result.stdout + result.stderr)[-3000:]
             )
 
     def _write_conf(self) -> None:
@@ -180,15 +182,27 @@ class LocalNeo4j:
             LAUNCHER_CLASS,
             str(self.home),
         ]
-        with self.launcher_log.open("ab") as log:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # survives the command that started it
-            )
-        self.pid_file.write_text(str(process.pid))
+        self.launcher_log.parent.mkdir(parents=True, exist_ok=True)
+        # posix_spawn rather than Popen: the DBMS outlives this process (its own session,
+        # no Popen object left to be collected while the child runs).
+        pid = os.posix_spawn(
+            str(java),
+            command,
+            dict(os.environ),
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (
+                    os.POSIX_SPAWN_OPEN,
+                    1,
+                    str(self.launcher_log),
+                    os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                    0o644,
+                ),
+                (os.POSIX_SPAWN_DUP2, 1, 2),
+            ],
+            setsid=True,
+        )
+        self.pid_file.write_text(str(pid))
 
     def _wait_for_bolt(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -242,9 +256,7 @@ def find_java() -> Path:
 def _java_major(java: Path) -> int:
     if not java.exists():
         return 0
-    result = subprocess.run(
-        [str(java), "-version"], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([str(java), "-version"], capture_output=True, text=True, check=False)
     match = re.search(r'version "(\d+)', result.stderr + result.stdout)
     return int(match.group(1)) if match else 0
 
@@ -256,6 +268,7 @@ def _port_answers(port: int) -> bool:
 
 
 def _alive(pid: int) -> bool:
+    _reap(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -268,6 +281,12 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True
     return state != "Z"
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status when the DBMS was spawned by this very process."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def _cmdline(pid: int) -> str:

@@ -90,13 +90,12 @@ class Neo4jStore:
                 # its own auto-commit transaction, then the version is recorded.
                 for statement in migration.statements:
                     session.run(statement).consume()
-                session.execute_write(
-                    lambda tx, m=migration: tx.run(
-                        self._q["record_migration"], version=m.version, name=m.name, now=_now()
-                    ).consume()
-                )
+                session.execute_write(self._record_migration, migration.version, migration.name)
             session.run(self._q["await_indexes"], timeout_seconds=index_timeout_seconds).consume()
         return latest_version(migrations)
+
+    def _record_migration(self, tx: ManagedTransaction, version: int, name: str) -> None:
+        tx.run(self._q["record_migration"], version=version, name=name, now=_now()).consume()
 
     def schema_version(self) -> int:
         def work(tx: ManagedTransaction) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import LiteralString, cast
+from typing import LiteralString
 
 _NAME = re.compile(r"^//\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 
@@ -32,8 +32,8 @@ class Queries:
 
     def __getitem__(self, name: str) -> LiteralString:
         # The text comes from the repository's own files, never from a request: this is
-        # the one place that vouches for it as a literal for the driver's typing.
-        return cast(LiteralString, self._texts[name])
+        # the one place that vouches for it as a literal query for the driver.
+        return self._texts[name]
 
     def names(self) -> list[str]:
         return sorted(self._texts)

@@ -1,0 +1,79 @@
+"""Test fixtures: a real Neo4j over Bolt, never a stand-in.
+
+With NEO4J_URI set, the tests use that server (NEO4J_USER / NEO4J_PASSWORD). Without it,
+the session starts the local Neo4j from tools/neo4j on its own ports (7688 Bolt, 7475
+HTTP) with a fresh home, so a developer's own local Neo4j and data are left alone, and
+stops it at the end. Each test works as fresh users, so tests do not see each other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver, GraphDatabase
+
+from threadgraph.config import Settings
+from threadgraph.local_neo4j import LocalNeo4j
+from threadgraph.models import User
+from threadgraph.rules import new_id
+from threadgraph.store import Neo4jStore
+
+TEST_BOLT_PORT = int(os.environ.get("THREADGRAPH_TEST_BOLT_PORT", "7688"))
+TEST_HTTP_PORT = int(os.environ.get("THREADGRAPH_TEST_HTTP_PORT", "7475"))
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    if os.environ.get("NEO4J_URI"):
+        yield Settings()
+        return
+    home: Path = tmp_path_factory.mktemp("neo4j-home")
+    settings = Settings(
+        local_neo4j_home=home,
+        local_neo4j_bolt_port=TEST_BOLT_PORT,
+        local_neo4j_http_port=TEST_HTTP_PORT,
+    )
+    local = LocalNeo4j(settings)
+    local.start()
+    try:
+        yield settings
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="session")
+def store(settings: Settings) -> Iterator[Neo4jStore]:
+    store = Neo4jStore.connect(settings)
+    store.migrate()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def driver(settings: Settings, store: Neo4jStore) -> Iterator[Driver]:
+    """A plain driver for tests to look at the graph directly, beside the store."""
+    auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
+    driver = GraphDatabase.driver(
+        settings.effective_neo4j_uri,
+        auth=auth,
+        notifications_disabled_classifications=["UNRECOGNIZED"],
+    )
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+@pytest.fixture
+def user(store: Neo4jStore) -> User:
+    return store.ensure_user(new_id(), "alice")
+
+
+@pytest.fixture
+def other_user(store: Neo4jStore) -> User:
+    return store.ensure_user(new_id(), "bob")

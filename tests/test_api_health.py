@@ -1,0 +1,51 @@
+"""GET /health against the real app and a real Neo4j, and against a Neo4j that is down."""
+
+from __future__ import annotations
+
+import socket
+
+from fastapi.testclient import TestClient
+
+from threadgraph.api.app import create_app
+from threadgraph.config import Settings
+
+
+def test_health_reports_neo4j_and_schema_version(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["neo4j"]["connected"] is True
+    assert body["neo4j"]["schema_version"] == 4
+    assert body["neo4j"]["server"].startswith("Neo4j/")
+
+
+def test_health_says_degraded_when_neo4j_goes_away(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        # Point the running app's store at a port where nothing listens.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            dead_port = probe.getsockname()[1]
+        from threadgraph.store import Neo4jStore
+
+        dead = Settings(neo4j_uri=f"bolt://127.0.0.1:{dead_port}", neo4j_max_retry_seconds=1)
+        live_store = client.app.state.store  # type: ignore[attr-defined]
+        client.app.state.store = Neo4jStore.connect(dead)  # type: ignore[attr-defined]
+        try:
+            response = client.get("/health")
+        finally:
+            client.app.state.store.close()  # type: ignore[attr-defined]
+            client.app.state.store = live_store  # type: ignore[attr-defined]
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["neo4j"]["connected"] is False
+    assert "unavailable" in body["neo4j"]["error"].lower()
+
+
+def test_unknown_route_gets_the_error_shape(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
