@@ -106,7 +106,8 @@ class LocalNeo4j:
             self._build(java)
             self._write_conf()
             self._spawn(java)
-        self._wait_for_bolt(timeout)
+        pid = self._running_pid() or int(self.pid_file.read_text())
+        self._wait_for_bolt(pid, timeout)
         return self.status()
 
     def stop(self, timeout: float = 60.0) -> bool:
@@ -204,11 +205,12 @@ class LocalNeo4j:
         )
         self.pid_file.write_text(str(pid))
 
-    def _wait_for_bolt(self, timeout: float) -> None:
+    def _wait_for_bolt(self, pid: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            pid = self._running_pid()
-            if pid is None:
+            # Only liveness here: right after the spawn, /proc/<pid>/cmdline may not show
+            # the launcher class yet.
+            if not _alive(pid):
                 raise LocalNeo4jError(
                     "Neo4j exited while starting; last lines of "
                     f"{self.launcher_log}:\n{_tail(self.launcher_log)}"
