@@ -9,7 +9,10 @@ RETURN u.id AS owner_id
 
 // name: create_chat
 MATCH (u:User {id: $user_id})
-CREATE (c:Chat {id: $chat_id, title: $title, model: $model, created_at: $now, updated_at: $now})
+CREATE (c:Chat {
+  id: $chat_id, title: $title, title_source: $title_source, model: $model,
+  created_at: $now, updated_at: $now
+})
 CREATE (c)-[:BELONGS_TO]->(u)
 RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, null AS head_id
 
@@ -34,7 +37,7 @@ ORDER BY c.updated_at DESC, c.id DESC
 
 // name: rename_chat
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
-SET c.title = $title
+SET c.title = $title, c.title_source = 'user'
 WITH c
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
 RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id
@@ -46,3 +49,10 @@ WITH c, collect(m) AS messages
 FOREACH (m IN messages | DETACH DELETE m)
 DETACH DELETE c
 RETURN size(messages) AS deleted_messages
+
+// name: set_generated_title
+// A title made after the first exchange; never replaces one the person chose.
+MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+WHERE c.title_source = 'default'
+SET c.title = $title, c.title_source = 'generated'
+RETURN c.id AS id

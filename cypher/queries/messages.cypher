@@ -16,7 +16,7 @@ RETURN c.id AS chat_id, h.id AS head_id
 MATCH (m:Message {id: $message_id})
 OPTIONAL MATCH (m)-[:BELONGS_TO]->(c:Chat)
 OPTIONAL MATCH (m)-[:FOLLOWS]->(p:Message)
-RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .error} AS message,
+RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
        c.id AS chat_id, p.id AS parent_id
 
 // name: message_in_chat
@@ -39,27 +39,28 @@ WITH c, m, p
 OPTIONAL MATCH (c)-[old:HEAD]->(:Message)
 DELETE old
 CREATE (c)-[:HEAD]->(m)
-RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .error} AS message,
+RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
        c.id AS chat_id, p.id AS parent_id
 
 // name: get_message
 MATCH (m:Message {id: $message_id})-[:BELONGS_TO]->(c:Chat)
 WHERE m.user_id = $user_id
 OPTIONAL MATCH (m)-[:FOLLOWS]->(p:Message)
-RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .error} AS message,
+RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
        c.id AS chat_id, p.id AS parent_id
 
-// name: active_branch
-// Root .. HEAD in order. Each message has at most one parent, so the FOLLOWS walk from
-// HEAD is a single path and ends at the root.
-MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
-MATCH (c)-[:HEAD]->(head:Message)
-MATCH path = (head)-[:FOLLOWS*0..]->(root:Message)
+// name: ancestry
+// Root .. the given message, in order. Each message has at most one parent, so the
+// FOLLOWS walk is a single path; it ends at the root (crossing into the chat a fork
+// came from, when there is one).
+MATCH (leaf:Message {id: $message_id})
+WHERE leaf.user_id = $user_id
+MATCH path = (leaf)-[:FOLLOWS*0..]->(root:Message)
 WHERE NOT (root)-[:FOLLOWS]->(:Message)
 UNWIND range(size(nodes(path)) - 1, 0, -1) AS i
 WITH nodes(path)[i] AS m, CASE WHEN i + 1 < size(nodes(path)) THEN nodes(path)[i + 1].id END AS parent_id
 MATCH (m)-[:BELONGS_TO]->(mc:Chat)
-RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .error} AS message,
+RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
        mc.id AS chat_id, parent_id
 
 // name: chat_tree
@@ -72,6 +73,41 @@ WITH h, m, p
 ORDER BY m.created_at, m.id
 RETURN h.id AS head_id,
        collect(CASE WHEN m IS NULL THEN null ELSE {
-         message: m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .error},
+         message: m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error},
          parent_id: p.id
        } END) AS messages
+
+// name: latest_reply_to
+// The newest assistant reply under a prompt: what a retried prompt id streams again.
+MATCH (r:Message {role: 'assistant'})-[:FOLLOWS]->(p:Message {id: $prompt_id})
+MATCH (r)-[:BELONGS_TO]->(c:Chat)
+RETURN r {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
+       c.id AS chat_id, p.id AS parent_id
+ORDER BY r.created_at DESC
+LIMIT 1
+
+// name: checkpoint_reply
+// Keep what has streamed so far; only while the reply is still being written.
+MATCH (m:Message {id: $message_id})
+WHERE m.status = 'streaming'
+SET m.content = $content
+RETURN m.id AS id
+
+// name: finish_reply
+// The one write that ends a reply. A reply is immutable once it has left `streaming`.
+MATCH (m:Message {id: $message_id})-[:BELONGS_TO]->(c:Chat)
+WHERE m.status = 'streaming'
+SET m.content = $content, m.status = $status, m.model = $model, m.tokens = $tokens,
+    m.prompt_tokens = $prompt_tokens, m.error = $error, m.finished_at = $now
+SET m.embedding = coalesce($embedding, m.embedding)
+SET c.updated_at = $now
+WITH m, c
+OPTIONAL MATCH (m)-[:FOLLOWS]->(p:Message)
+RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
+       c.id AS chat_id, p.id AS parent_id
+
+// name: mark_interrupted_replies
+// At startup: replies still `streaming` were cut off when the server process died.
+MATCH (m:Message {status: 'streaming'})
+SET m.status = 'incomplete', m.error = $reason
+RETURN count(m) AS marked

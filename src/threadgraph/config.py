@@ -59,6 +59,29 @@ class Settings(BaseSettings):
     local_user_id: str = "00000000-0000-4000-8000-000000000001"
     local_user_name: str = "local"
 
+    # Chat models. With no OPENAI_BASE_URL the local offline model answers by default.
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "THREADGRAPH_OPENAI_BASE_URL"),
+    )
+    openai_api_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "THREADGRAPH_OPENAI_API_KEY"),
+    )
+    # The model used when neither the message nor the chat names one; unset means the
+    # endpoint's first listed model when an endpoint is configured, else the local model.
+    default_model: str | None = None
+    # Seconds without a byte from the model endpoint before the reply fails.
+    model_timeout_seconds: float = 120.0
+    # How often a streaming reply is written to Neo4j: at most this much is lost on a crash.
+    checkpoint_seconds: float = 1.0
+    # Upper bound on tokens a model may generate for one reply.
+    max_reply_tokens: int = 1024
+    # Characters of the branch sent to the model (newest turns kept first).
+    context_chars: int = 24_000
+    local_model_enabled: bool = True
+    local_model_threads: int = 2
+
     # Limits on what a person can store in one message.
     max_message_chars: int = 200_000
     max_title_chars: int = 200
@@ -67,6 +90,11 @@ class Settings(BaseSettings):
     def effective_neo4j_uri(self) -> str:
         """The Bolt URI to use: NEO4J_URI, or the local Neo4j's loopback address."""
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.local_neo4j_bolt_port}"
+
+    @property
+    def model_endpoint(self) -> str | None:
+        """The OpenAI-compatible base URL, or None (an empty variable counts as unset)."""
+        return self.openai_base_url or None
 
     @property
     def uses_local_neo4j(self) -> bool:

@@ -49,6 +49,7 @@ class Message:
     model: str | None
     created_at: datetime
     tokens: int | None = None
+    prompt_tokens: int | None = None
     error: str | None = None
 
 
@@ -76,6 +77,28 @@ class ChatTree:
 class ChatPage:
     chats: list[Chat]
     next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class TurnStart:
+    """A prompt and the reply being written to it, as committed before any model runs."""
+
+    prompt: Message
+    reply: Message
+    created: bool  # False when a retried prompt id found the turn already there
+
+
+@dataclass(frozen=True)
+class ReplyEnd:
+    """How a reply ended: what the generation task writes in one go."""
+
+    content: str
+    status: Status
+    model: str | None
+    tokens: int | None = None
+    prompt_tokens: int | None = None
+    error: str | None = None
+    embedding: list[float] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

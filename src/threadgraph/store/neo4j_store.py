@@ -32,8 +32,10 @@ from threadgraph.models import (
     ChatTree,
     Message,
     NewMessage,
+    ReplyEnd,
     Role,
     Status,
+    TurnStart,
     User,
 )
 from threadgraph.rules import check_id, check_new_message, check_title, new_id
@@ -43,6 +45,8 @@ from threadgraph.store.queries import Queries
 T = TypeVar("T")
 
 MAX_PAGE = 200
+DEFAULT_TITLE = "New chat"
+INTERRUPTED = "the server stopped while this reply was being written"
 
 
 class Neo4jStore:
@@ -119,10 +123,18 @@ class Neo4jStore:
     # -- chats -------------------------------------------------------------------------
 
     def create_chat(
-        self, user_id: str, title: str, model: str | None = None, chat_id: str | None = None
+        self,
+        user_id: str,
+        title: str | None = None,
+        model: str | None = None,
+        chat_id: str | None = None,
     ) -> Chat:
-        """Create a chat; a retried client-given id returns the chat already made."""
-        title = check_title(title, self._settings.max_title_chars)
+        """Create a chat; a retried client-given id returns the chat already made.
+
+        Without a title the chat is "New chat" until its first exchange gives it one.
+        """
+        title_source = "default" if title is None else "user"
+        title = check_title(title or DEFAULT_TITLE, self._settings.max_title_chars)
         chat_id = check_id(chat_id, "chat id") if chat_id else new_id()
 
         def work(tx: ManagedTransaction) -> Chat:
@@ -138,6 +150,7 @@ class Neo4jStore:
                 user_id=user_id,
                 chat_id=chat_id,
                 title=title,
+                title_source=title_source,
                 model=model,
                 now=_now(),
             ).single()
@@ -224,45 +237,187 @@ class Neo4jStore:
             parent_id = check_id(parent_id, "parent_id")
 
         def work(tx: ManagedTransaction) -> AppendResult:
-            now = _now()
-            chat = tx.run(
-                self._q["lock_chat_for_append"], chat_id=chat_id, user_id=user_id, now=now
-            ).single()
-            if chat is None:
-                raise NotFound(f"chat {chat_id} not found")
+            head_id = self._lock_chat(tx, user_id, chat_id)
             existing = tx.run(self._q["find_message"], message_id=message_id).single()
             if existing is not None:
                 return AppendResult(
                     _same_message(existing, user_id, chat_id, new, parent_id), created=False
                 )
-            parent = parent_id if parent_id is not None else chat["head_id"]
-            if parent_id is not None:
-                found = tx.run(
-                    self._q["message_in_chat"],
-                    message_id=parent_id,
-                    chat_id=chat_id,
-                    user_id=user_id,
-                ).single()
-                if found is None:
-                    raise InvalidInput(f"parent_id {parent_id} is not a message of this chat")
-            row = tx.run(
-                self._q["create_message"],
-                chat_id=chat_id,
-                message_id=message_id,
-                user_id=user_id,
-                role=new.role.value,
-                content=new.content,
-                status=new.status.value,
-                model=new.model,
-                tokens=new.tokens,
-                embedding=new.embedding,
-                parent_id=parent,
-                now=now,
-            ).single()
-            assert row is not None
-            return AppendResult(_message(row), created=True)
+            parent = self._parent_in_chat(tx, user_id, chat_id, parent_id, head_id)
+            return AppendResult(
+                self._create(tx, user_id, chat_id, message_id, new, parent), created=True
+            )
 
         return self._write(work)
+
+    def begin_turn(
+        self,
+        user_id: str,
+        chat_id: str,
+        prompt: NewMessage,
+        reply_model: str,
+        parent_id: str | None = None,
+    ) -> TurnStart:
+        """In one transaction: the prompt under its parent (default HEAD), an empty reply
+        with status ``streaming`` under the prompt, and HEAD moved to the reply.
+
+        The prompt is durable before any model is called. A retried prompt id returns the
+        turn already begun (its newest reply) instead of starting another.
+        """
+        if prompt.role is not Role.USER:
+            raise InvalidInput("a turn starts with a user message")
+        chat_id = _lookup_id(chat_id, "chat")
+        check_new_message(prompt, self._settings.max_message_chars)
+        prompt_id = check_id(prompt.id, "message id") if prompt.id else new_id()
+        if parent_id is not None:
+            parent_id = check_id(parent_id, "parent_id")
+
+        def work(tx: ManagedTransaction) -> TurnStart:
+            head_id = self._lock_chat(tx, user_id, chat_id)
+            existing = tx.run(self._q["find_message"], message_id=prompt_id).single()
+            if existing is not None:
+                stored = _same_message(existing, user_id, chat_id, prompt, parent_id)
+                latest = tx.run(self._q["latest_reply_to"], prompt_id=stored.id).single()
+                if latest is not None:
+                    return TurnStart(prompt=stored, reply=_message(latest), created=False)
+                placeholder = self._reply_placeholder(tx, user_id, chat_id, stored.id, reply_model)
+                return TurnStart(prompt=stored, reply=placeholder, created=False)
+            parent = self._parent_in_chat(tx, user_id, chat_id, parent_id, head_id)
+            stored = self._create(tx, user_id, chat_id, prompt_id, prompt, parent)
+            reply = self._reply_placeholder(tx, user_id, chat_id, stored.id, reply_model)
+            return TurnStart(prompt=stored, reply=reply, created=True)
+
+        return self._write(work)
+
+    def begin_reply(self, user_id: str, prompt_id: str, reply_model: str) -> TurnStart:
+        """A new streaming reply under an existing prompt (regenerate, retry); HEAD moves."""
+        prompt_id = _lookup_id(prompt_id, "message")
+
+        def work(tx: ManagedTransaction) -> TurnStart:
+            row = tx.run(self._q["get_message"], message_id=prompt_id, user_id=user_id).single()
+            if row is None:
+                raise NotFound(f"message {prompt_id} not found")
+            prompt = _message(row)
+            if prompt.role is not Role.USER:
+                raise InvalidInput("only a prompt (a user message) can be answered again")
+            self._lock_chat(tx, user_id, prompt.chat_id)
+            reply = self._reply_placeholder(tx, user_id, prompt.chat_id, prompt.id, reply_model)
+            return TurnStart(prompt=prompt, reply=reply, created=True)
+
+        return self._write(work)
+
+    def checkpoint_reply(self, message_id: str, content: str) -> bool:
+        """Save the partial text of a streaming reply; False once it is no longer streaming."""
+
+        def work(tx: ManagedTransaction) -> bool:
+            row = tx.run(
+                self._q["checkpoint_reply"], message_id=message_id, content=content
+            ).single()
+            return row is not None
+
+        return self._write(work)
+
+    def finish_reply(self, message_id: str, end: ReplyEnd) -> Message | None:
+        """Write how a reply ended; None if it had already ended (it is never rewritten)."""
+
+        def work(tx: ManagedTransaction) -> Message | None:
+            row = tx.run(
+                self._q["finish_reply"],
+                message_id=message_id,
+                content=end.content,
+                status=end.status.value,
+                model=end.model,
+                tokens=end.tokens,
+                prompt_tokens=end.prompt_tokens,
+                error=end.error,
+                embedding=end.embedding,
+                now=_now(),
+            ).single()
+            return _message(row) if row is not None else None
+
+        return self._write(work)
+
+    def mark_interrupted_replies(self) -> int:
+        """At startup: replies left ``streaming`` by a dead process become ``incomplete``."""
+
+        def work(tx: ManagedTransaction) -> int:
+            row = tx.run(self._q["mark_interrupted_replies"], reason=INTERRUPTED).single()
+            return int(row["marked"]) if row is not None else 0
+
+        return self._write(work)
+
+    def set_generated_title(self, user_id: str, chat_id: str, title: str) -> bool:
+        """Title a chat after its first exchange, unless the person already named it."""
+        title = check_title(title, self._settings.max_title_chars)
+
+        def work(tx: ManagedTransaction) -> bool:
+            row = tx.run(
+                self._q["set_generated_title"], chat_id=chat_id, user_id=user_id, title=title
+            ).single()
+            return row is not None
+
+        return self._write(work)
+
+    # Steps shared by the write transactions above.
+
+    def _lock_chat(self, tx: ManagedTransaction, user_id: str, chat_id: str) -> str | None:
+        """Lock the chat for this transaction; returns its HEAD id."""
+        row = tx.run(
+            self._q["lock_chat_for_append"], chat_id=chat_id, user_id=user_id, now=_now()
+        ).single()
+        if row is None:
+            raise NotFound(f"chat {chat_id} not found")
+        head_id: str | None = row["head_id"]
+        return head_id
+
+    def _parent_in_chat(
+        self,
+        tx: ManagedTransaction,
+        user_id: str,
+        chat_id: str,
+        parent_id: str | None,
+        head_id: str | None,
+    ) -> str | None:
+        if parent_id is None:
+            return head_id
+        found = tx.run(
+            self._q["message_in_chat"], message_id=parent_id, chat_id=chat_id, user_id=user_id
+        ).single()
+        if found is None:
+            raise InvalidInput(f"parent_id {parent_id} is not a message of this chat")
+        return parent_id
+
+    def _create(
+        self,
+        tx: ManagedTransaction,
+        user_id: str,
+        chat_id: str,
+        message_id: str,
+        new: NewMessage,
+        parent_id: str | None,
+    ) -> Message:
+        row = tx.run(
+            self._q["create_message"],
+            chat_id=chat_id,
+            message_id=message_id,
+            user_id=user_id,
+            role=new.role.value,
+            content=new.content,
+            status=new.status.value,
+            model=new.model,
+            tokens=new.tokens,
+            embedding=new.embedding,
+            parent_id=parent_id,
+            now=_now(),
+        ).single()
+        assert row is not None
+        return _message(row)
+
+    def _reply_placeholder(
+        self, tx: ManagedTransaction, user_id: str, chat_id: str, prompt_id: str, model: str
+    ) -> Message:
+        placeholder = NewMessage(Role.ASSISTANT, "", status=Status.STREAMING, model=model)
+        return self._create(tx, user_id, chat_id, new_id(), placeholder, prompt_id)
 
     def get_message(self, user_id: str, message_id: str) -> Message:
         message_id = _lookup_id(message_id, "message")
@@ -278,12 +433,22 @@ class Neo4jStore:
     def active_branch(self, user_id: str, chat_id: str) -> list[Message]:
         """The messages from the root to the chat's HEAD, in order (empty for a new chat)."""
         chat = self.get_chat(user_id, chat_id)
+        if chat.head_id is None:
+            return []
+        return self.ancestry(user_id, chat.head_id)
+
+    def ancestry(self, user_id: str, message_id: str) -> list[Message]:
+        """The messages from the root to ``message_id``, in order."""
+        message_id = _lookup_id(message_id, "message")
 
         def work(tx: ManagedTransaction) -> list[Message]:
-            rows = tx.run(self._q["active_branch"], chat_id=chat.id, user_id=user_id)
+            rows = tx.run(self._q["ancestry"], message_id=message_id, user_id=user_id)
             return [_message(row) for row in rows]
 
-        return self._read(work)
+        branch = self._read(work)
+        if not branch:
+            raise NotFound(f"message {message_id} not found")
+        return branch
 
     def chat_tree(self, user_id: str, chat_id: str) -> ChatTree:
         chat_id = _lookup_id(chat_id, "chat")
@@ -374,6 +539,7 @@ def _message(row: Any) -> Message:
         model=data.get("model"),
         created_at=_native(data["created_at"]),
         tokens=data.get("tokens"),
+        prompt_tokens=data.get("prompt_tokens"),
         error=data.get("error"),
     )
 

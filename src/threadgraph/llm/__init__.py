@@ -1,0 +1,1 @@
+"""Chat model adapters: any OpenAI-compatible endpoint, and the local offline model."""

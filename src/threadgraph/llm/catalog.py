@@ -1,0 +1,82 @@
+"""Which chat models exist and which adapter answers each one.
+
+The endpoint's models (when ``OPENAI_BASE_URL`` is set) and the local offline model are
+listed together. A model name is routed to the local model when it is the local model's
+id, otherwise to the endpoint. The default is ``THREADGRAPH_DEFAULT_MODEL``, else the
+local model when no endpoint is configured, else the endpoint's first model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+
+from threadgraph.ports import (
+    ChatModel,
+    ModelError,
+    ModelInfo,
+    ModelUnavailable,
+    PromptMessage,
+    Usage,
+)
+
+log = logging.getLogger(__name__)
+
+
+class ModelCatalog:
+    def __init__(
+        self,
+        endpoint: ChatModel | None,
+        local: ChatModel | None,
+        default_model: str | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.local = local
+        self._default = default_model
+        self._local_ids = {m.id for m in local.list_models()} if local else set()
+
+    def list_models(self) -> tuple[list[ModelInfo], str | None]:
+        """Every model on offer, and why the endpoint's list is missing when it is."""
+        models: list[ModelInfo] = []
+        problem = None
+        if self.endpoint is not None:
+            try:
+                models.extend(self.endpoint.list_models())
+            except ModelError as error:
+                problem = error.message
+        if self.local is not None:
+            models.extend(self.local.list_models())
+        return models, problem
+
+    def default_model(self) -> str:
+        if self._default:
+            return self._default
+        if self.endpoint is None and self._local_ids:
+            return sorted(self._local_ids)[0]
+        if self.endpoint is not None:
+            try:
+                listed = self.endpoint.list_models()
+            except ModelError:
+                listed = []
+            if listed:
+                return listed[0].id
+        if self._local_ids:
+            return sorted(self._local_ids)[0]
+        raise ModelUnavailable(
+            "no chat model is available: set OPENAI_BASE_URL or enable the local model"
+        )
+
+    def is_local(self, model: str) -> bool:
+        return model in self._local_ids
+
+    def stream(
+        self, model: str, messages: Sequence[PromptMessage], max_tokens: int
+    ) -> Iterator[str | Usage]:
+        if self.is_local(model):
+            assert self.local is not None
+            return self.local.stream(model, messages, max_tokens)
+        if self.endpoint is None:
+            raise ModelError(
+                f"model {model!r} is not the local model and no OPENAI_BASE_URL is configured"
+            )
+        return self.endpoint.stream(model, messages, max_tokens)

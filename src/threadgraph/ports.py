@@ -1,0 +1,56 @@
+"""Small interfaces the services depend on; adapters implement them.
+
+The graph store is concrete (``store.Neo4jStore``: we test against a real Neo4j and keep
+one implementation). Chat models have several implementations, so they get a Protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from threadgraph.errors import ThreadgraphError
+
+
+@dataclass(frozen=True)
+class PromptMessage:
+    """One message as a chat model receives it."""
+
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int | None
+    completion_tokens: int | None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    provider: str  # "endpoint" (OpenAI-compatible) or "local" (offline, in process)
+    label: str
+
+
+class ModelError(ThreadgraphError):
+    """The model could not answer: the reason is shown to the person and kept on the reply."""
+
+    code = "model_error"
+
+
+class ModelUnavailable(ModelError):
+    """The model endpoint could not be reached or timed out."""
+
+    code = "model_unavailable"
+
+
+class ChatModel(Protocol):
+    def list_models(self) -> list[ModelInfo]: ...
+
+    def stream(
+        self, model: str, messages: Sequence[PromptMessage], max_tokens: int
+    ) -> Iterator[str | Usage]:
+        """Yield text deltas as they come, then (when known) one Usage; raise ModelError."""
+        ...

@@ -1,0 +1,221 @@
+"""A chat turn: a person writes, a model answers, both are kept in the graph.
+
+1. Authorise and resolve the model (message, else chat, else the default).
+2. One write transaction: the prompt under its parent, an empty ``streaming`` reply under
+   the prompt, HEAD moved. The prompt is durable before any model is called.
+3. Build the model's input from the branch (root .. prompt), newest turns kept first.
+4. Generate in a background thread that no HTTP connection owns: deltas are published to
+   :mod:`live_replies`, the partial text is checkpointed every ``checkpoint_seconds``,
+   and the end is written once (status, text, model, token counts). A model failure
+   ends the reply as ``failed`` with the reason; the prompt is untouched and the reply
+   can be regenerated.
+5. After the first exchange the chat gets a title (asked of the model, with a fallback).
+
+Replies left ``streaming`` by a process that died are marked ``incomplete`` at startup.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from typing import Any
+
+from threadgraph.config import Settings
+from threadgraph.errors import InvalidInput, ThreadgraphError
+from threadgraph.llm.catalog import ModelCatalog
+from threadgraph.models import Message, NewMessage, ReplyEnd, Role, Status, TurnStart
+from threadgraph.ports import ModelError, PromptMessage, Usage
+from threadgraph.services.context import branch_prompt
+from threadgraph.services.live_replies import LiveReplies, LiveReply, ReplyEvent
+from threadgraph.services.titles import make_title
+from threadgraph.store import Neo4jStore
+
+log = logging.getLogger(__name__)
+
+STOPPED = "stopped by the person before the reply was finished"
+SHUTDOWN = "the server shut down while this reply was being written"
+
+
+class ChatTurns:
+    def __init__(
+        self,
+        store: Neo4jStore,
+        catalog: ModelCatalog,
+        settings: Settings,
+        live: LiveReplies | None = None,
+        workers: int = 4,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.settings = settings
+        self.live = live or LiveReplies()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reply")
+        self._shutting_down = False
+
+    # -- starting replies ----------------------------------------------------------------
+
+    def send(
+        self,
+        user_id: str,
+        chat_id: str,
+        content: str,
+        parent_id: str | None = None,
+        message_id: str | None = None,
+        model: str | None = None,
+    ) -> tuple[TurnStart, LiveReply | None]:
+        """Store the prompt and start the reply; returns the turn and its live stream
+        (None when a retried prompt id finds a reply that has already ended)."""
+        chat = self.store.get_chat(user_id, chat_id)
+        model = model or chat.model or self.catalog.default_model()
+        prompt = NewMessage(Role.USER, content, id=message_id)
+        turn = self.store.begin_turn(user_id, chat.id, prompt, model, parent_id)
+        if not turn.created:
+            live = self.live.get(turn.reply.id)
+            if live is not None or turn.reply.status is not Status.STREAMING:
+                return turn, live
+        return turn, self._start(user_id, turn, model)
+
+    def regenerate(
+        self, user_id: str, message_id: str, model: str | None = None
+    ) -> tuple[TurnStart, LiveReply]:
+        """A new reply beside an existing one (also how a failed reply is retried)."""
+        old = self.store.get_message(user_id, message_id)
+        if old.role is not Role.ASSISTANT or old.parent_id is None:
+            raise InvalidInput("only a reply (an assistant message) can be regenerated")
+        chat = self.store.get_chat(user_id, old.chat_id)
+        model = model or old.model or chat.model or self.catalog.default_model()
+        turn = self.store.begin_reply(user_id, old.parent_id, model)
+        return turn, self._start(user_id, turn, model)
+
+    def stop(self, user_id: str, reply_id: str) -> bool:
+        """Ask a reply being written to stop; it ends ``incomplete`` with what it has."""
+        reply = self.store.get_message(user_id, reply_id)
+        live = self.live.get(reply.id)
+        if live is None:
+            return False
+        live.stop_requested.set()
+        return True
+
+    def shutdown(self) -> None:
+        """Stop every reply in progress (each ends ``incomplete``), then the workers."""
+        self._shutting_down = True
+        for live in self.live.all():
+            live.stop_requested.set()
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+    # -- generating ------------------------------------------------------------------------
+
+    def _start(self, user_id: str, turn: TurnStart, model: str) -> LiveReply:
+        live = self.live.open(turn.reply.id)
+        live.publish(
+            ReplyEvent(
+                "start",
+                {
+                    "prompt": message_json(turn.prompt),
+                    "reply": message_json(turn.reply),
+                    "local_model": self.catalog.is_local(model),
+                },
+            )
+        )
+        # The prompt's own ancestry, not HEAD's: another turn may already have moved HEAD.
+        branch = self.store.ancestry(user_id, turn.prompt.id)
+        messages = branch_prompt(branch, self.settings.context_chars)
+        self._pool.submit(self._generate, user_id, turn, model, messages, live, len(branch))
+        return live
+
+    def _generate(
+        self,
+        user_id: str,
+        turn: TurnStart,
+        model: str,
+        messages: list[PromptMessage],
+        live: LiveReply,
+        branch_length: int,
+    ) -> None:
+        reply_id = turn.reply.id
+        parts: list[str] = []
+        usage: Usage | None = None
+        status, error = Status.COMPLETE, None
+        last_checkpoint = time.monotonic()
+        try:
+            for piece in self.catalog.stream(model, messages, self.settings.max_reply_tokens):
+                if isinstance(piece, Usage):
+                    usage = piece
+                    continue
+                parts.append(piece)
+                live.publish(ReplyEvent("delta", {"text": piece}))
+                if live.stop_requested.is_set():
+                    status = Status.INCOMPLETE
+                    error = SHUTDOWN if self._shutting_down else STOPPED
+                    break
+                if time.monotonic() - last_checkpoint >= self.settings.checkpoint_seconds:
+                    self._checkpoint(reply_id, "".join(parts))
+                    last_checkpoint = time.monotonic()
+        except ModelError as failure:
+            status, error = Status.FAILED, failure.message
+        except Exception as failure:  # a bug must not leave the reply streaming forever
+            log.exception("reply %s failed", reply_id)
+            status, error = Status.FAILED, f"internal error: {type(failure).__name__}"
+
+        text = "".join(parts)
+        end = ReplyEnd(
+            content=text,
+            status=status,
+            model=model,
+            tokens=usage.completion_tokens if usage and usage.completion_tokens else len(parts),
+            prompt_tokens=usage.prompt_tokens if usage else None,
+            error=error,
+        )
+        final = self._finish(reply_id, end)
+        reply_json = message_json(final) if final else None
+        if status is Status.FAILED:
+            live.publish(ReplyEvent("error", {"message": error, "reply": reply_json}))
+        else:
+            live.publish(
+                ReplyEvent(
+                    "done",
+                    {
+                        "status": status.value,
+                        "tokens": end.tokens,
+                        "prompt_tokens": end.prompt_tokens,
+                        "reply": reply_json,
+                    },
+                )
+            )
+        self.live.close(reply_id)
+        # A root prompt and its first reply make the first exchange: time for a title.
+        if status is Status.COMPLETE and branch_length == 1:
+            self._title(user_id, turn.prompt, text, model)
+
+    def _checkpoint(self, reply_id: str, text: str) -> None:
+        try:
+            self.store.checkpoint_reply(reply_id, text)
+        except ThreadgraphError as error:  # the end write will try again
+            log.warning("checkpoint of reply %s failed: %s", reply_id, error.message)
+
+    def _finish(self, reply_id: str, end: ReplyEnd) -> Message | None:
+        for attempt in range(5):
+            try:
+                return self.store.finish_reply(reply_id, end)
+            except ThreadgraphError as error:
+                log.warning("writing the end of reply %s failed: %s", reply_id, error.message)
+                time.sleep(0.5 * 2**attempt)
+        log.error("reply %s could not be saved; it will be marked incomplete", reply_id)
+        return None
+
+    def _title(self, user_id: str, prompt: Message, reply: str, model: str) -> None:
+        try:
+            title = make_title(self.catalog, model, prompt.content, reply)
+            self.store.set_generated_title(user_id, prompt.chat_id, title)
+        except ThreadgraphError as error:
+            log.warning("titling chat %s failed: %s", prompt.chat_id, error.message)
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    data = asdict(message)
+    data["role"] = message.role.value
+    data["status"] = message.status.value
+    data["created_at"] = message.created_at.isoformat()
+    return data
