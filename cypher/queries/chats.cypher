@@ -56,3 +56,10 @@ MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
 WHERE c.title_source = 'default'
 SET c.title = $title, c.title_source = 'generated'
 RETURN c.id AS id
+
+// name: set_chat_model
+MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+SET c.model = $model
+WITH c
+OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
+RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from threadgraph.config import Settings
+from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.store import Neo4jStore
 
 
@@ -18,6 +19,11 @@ def get_store(request: Request) -> Neo4jStore:
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def get_turns(request: Request) -> ChatTurns:
+    turns: ChatTurns = request.app.state.turns
+    return turns
 
 
 def get_user_id(request: Request) -> str:
@@ -32,3 +38,4 @@ def get_user_id(request: Request) -> str:
 StoreDep = Annotated[Neo4jStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 UserIdDep = Annotated[str, Depends(get_user_id)]
+TurnsDep = Annotated[ChatTurns, Depends(get_turns)]

@@ -17,10 +17,13 @@ from threadgraph.errors import (
     TooLarge,
     Unavailable,
 )
+from threadgraph.ports import ModelError
 
 log = logging.getLogger(__name__)
 
+# Most specific first: the first match wins.
 STATUS = {
+    ModelError: 502,
     InvalidInput: 400,
     NotFound: 404,
     Conflict: 409,

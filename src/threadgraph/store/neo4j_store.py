@@ -207,6 +207,22 @@ class Neo4jStore:
 
         return self._write(work)
 
+    def set_chat_model(self, user_id: str, chat_id: str, model: str) -> Chat:
+        chat_id = _lookup_id(chat_id, "chat")
+        model = model.strip()
+        if not model:
+            raise InvalidInput("model is empty")
+
+        def work(tx: ManagedTransaction) -> Chat:
+            row = tx.run(
+                self._q["set_chat_model"], chat_id=chat_id, user_id=user_id, model=model
+            ).single()
+            if row is None:
+                raise NotFound(f"chat {chat_id} not found")
+            return _chat(row)
+
+        return self._write(work)
+
     def delete_chat(self, user_id: str, chat_id: str) -> int:
         """Delete a chat and its messages; returns how many messages went with it."""
         chat_id = _lookup_id(chat_id, "chat")

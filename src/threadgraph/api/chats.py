@@ -1,0 +1,91 @@
+"""/api/chats: create, list, read, rename, delete, and send a message."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from threadgraph.api.deps import StoreDep, TurnsDep, UserIdDep
+from threadgraph.api.replies import respond_with_turn
+from threadgraph.api.schemas import (
+    ChatCreate,
+    ChatDetail,
+    ChatList,
+    ChatPublic,
+    ChatUpdate,
+    MessageCreate,
+    MessagePublic,
+    TurnPublic,
+)
+
+router = APIRouter(prefix="/api/chats", tags=["chats"])
+
+SSE_DOC = {
+    200: {
+        "description": "Server-sent events (start, delta, done, error) when stream is true; "
+        "the finished turn as JSON when stream is false.",
+        "content": {"text/event-stream": {}, "application/json": {}},
+    },
+    502: {"description": "stream=false and the model failed; the prompt is kept"},
+}
+
+
+@router.get("", response_model=ChatList)
+def list_chats(
+    store: StoreDep,
+    user_id: UserIdDep,
+    limit: int = Query(default=50, ge=1, le=200),
+    cursor: str | None = None,
+) -> ChatList:
+    page = store.list_chats(user_id, limit=limit, cursor=cursor)
+    return ChatList(chats=[ChatPublic.of(c) for c in page.chats], next_cursor=page.next_cursor)
+
+
+@router.post("", response_model=ChatPublic, status_code=201)
+def create_chat(body: ChatCreate, store: StoreDep, user_id: UserIdDep) -> ChatPublic:
+    chat = store.create_chat(user_id, title=body.title, model=body.model, chat_id=body.id)
+    return ChatPublic.of(chat)
+
+
+@router.get("/{chat_id}", response_model=ChatDetail)
+def get_chat(chat_id: str, store: StoreDep, user_id: UserIdDep) -> ChatDetail:
+    chat = store.get_chat(user_id, chat_id)
+    branch = store.active_branch(user_id, chat.id)
+    return ChatDetail(chat=ChatPublic.of(chat), messages=[MessagePublic.of(m) for m in branch])
+
+
+@router.patch("/{chat_id}", response_model=ChatPublic)
+def update_chat(chat_id: str, body: ChatUpdate, store: StoreDep, user_id: UserIdDep) -> ChatPublic:
+    chat = store.get_chat(user_id, chat_id)
+    if body.title is not None:
+        chat = store.rename_chat(user_id, chat.id, body.title)
+    if body.model is not None:
+        chat = store.set_chat_model(user_id, chat.id, body.model)
+    return ChatPublic.of(chat)
+
+
+@router.delete("/{chat_id}", status_code=204)
+def delete_chat(chat_id: str, store: StoreDep, user_id: UserIdDep) -> Response:
+    store.delete_chat(user_id, chat_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{chat_id}/messages",
+    response_model=TurnPublic,
+    status_code=200,
+    responses=SSE_DOC,  # type: ignore[arg-type]
+)
+def send_message(
+    chat_id: str, body: MessageCreate, turns: TurnsDep, user_id: UserIdDep
+) -> StreamingResponse | JSONResponse:
+    """Store the prompt, then stream the reply (or return it whole with stream=false)."""
+    turn, live = turns.send(
+        user_id,
+        chat_id,
+        body.content,
+        parent_id=body.parent_id,
+        message_id=body.id,
+        model=body.model,
+    )
+    return respond_with_turn(turns, turn, live, body.stream)

@@ -1,0 +1,47 @@
+"""/api/messages/{id}: read a message, regenerate or stop a reply, re-attach to a stream."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from threadgraph.api.chats import SSE_DOC
+from threadgraph.api.deps import StoreDep, TurnsDep, UserIdDep
+from threadgraph.api.replies import respond_with_turn
+from threadgraph.api.schemas import MessagePublic, RegenerateRequest, TurnPublic
+from threadgraph.api.streaming import stream_ended, stream_live
+
+router = APIRouter(prefix="/api/messages", tags=["messages"])
+
+
+@router.get("/{message_id}", response_model=MessagePublic)
+def get_message(message_id: str, store: StoreDep, user_id: UserIdDep) -> MessagePublic:
+    return MessagePublic.of(store.get_message(user_id, message_id))
+
+
+@router.post(
+    "/{message_id}/regenerate",
+    response_model=TurnPublic,
+    responses=SSE_DOC,  # type: ignore[arg-type]
+)
+def regenerate(
+    message_id: str, turns: TurnsDep, user_id: UserIdDep, body: RegenerateRequest | None = None
+) -> StreamingResponse | JSONResponse:
+    """A new reply beside this one, optionally from another model (also: retry a failure)."""
+    body = body or RegenerateRequest()
+    turn, live = turns.regenerate(user_id, message_id, model=body.model)
+    return respond_with_turn(turns, turn, live, body.stream)
+
+
+@router.post("/{message_id}/stop")
+def stop(message_id: str, turns: TurnsDep, user_id: UserIdDep) -> dict[str, bool]:
+    """Stop a reply being written; it is kept, marked incomplete, with what it has."""
+    return {"stopping": turns.stop(user_id, message_id)}
+
+
+@router.get("/{message_id}/stream", responses=SSE_DOC)  # type: ignore[arg-type]
+def reattach(message_id: str, turns: TurnsDep, user_id: UserIdDep) -> StreamingResponse:
+    """Follow a reply again (after a reload): the text so far, then the rest as it comes."""
+    reply = turns.store.get_message(user_id, message_id)
+    live = turns.live.get(reply.id)
+    return stream_live(live) if live is not None else stream_ended(None, reply)

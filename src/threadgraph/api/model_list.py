@@ -1,0 +1,29 @@
+"""GET /api/models: what can answer, the endpoint's models and the local offline one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from threadgraph.api.deps import SettingsDep, TurnsDep
+from threadgraph.api.schemas import ModelList, ModelPublic
+from threadgraph.errors import ThreadgraphError
+
+router = APIRouter(prefix="/api", tags=["models"])
+
+
+@router.get("/models", response_model=ModelList)
+def list_models(turns: TurnsDep, settings: SettingsDep) -> ModelList:
+    models, problem = turns.catalog.list_models()
+    try:
+        default: str | None = turns.catalog.default_model()
+    except ThreadgraphError:
+        default = None
+    return ModelList(
+        models=[
+            ModelPublic(id=m.id, provider=m.provider, label=m.label, local=m.provider == "local")
+            for m in models
+        ],
+        default=default,
+        endpoint=settings.model_endpoint,
+        endpoint_error=problem,
+    )

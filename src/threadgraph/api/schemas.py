@@ -1,0 +1,118 @@
+"""Request and response bodies of the JSON API (Create / Update / Public families)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from threadgraph.models import Chat, Message
+
+
+class ChatCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(default=None, description="Left out: titled after the first exchange")
+    model: str | None = Field(default=None, description="Default model for this chat's replies")
+    id: str | None = Field(default=None, description="A client-made UUID, for safe retries")
+
+
+class ChatUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = None
+    model: str | None = None
+
+
+class ChatPublic(BaseModel):
+    id: str
+    title: str
+    model: str | None
+    created_at: datetime
+    updated_at: datetime
+    head_id: str | None
+
+    @classmethod
+    def of(cls, chat: Chat) -> ChatPublic:
+        return cls(
+            id=chat.id,
+            title=chat.title,
+            model=chat.model,
+            created_at=chat.created_at,
+            updated_at=chat.updated_at,
+            head_id=chat.head_id,
+        )
+
+
+class MessagePublic(BaseModel):
+    id: str
+    chat_id: str
+    parent_id: str | None
+    role: str
+    content: str
+    status: str
+    model: str | None
+    created_at: datetime
+    tokens: int | None
+    prompt_tokens: int | None
+    error: str | None
+
+    @classmethod
+    def of(cls, message: Message) -> MessagePublic:
+        return cls(
+            id=message.id,
+            chat_id=message.chat_id,
+            parent_id=message.parent_id,
+            role=message.role.value,
+            content=message.content,
+            status=message.status.value,
+            model=message.model,
+            created_at=message.created_at,
+            tokens=message.tokens,
+            prompt_tokens=message.prompt_tokens,
+            error=message.error,
+        )
+
+
+class ChatList(BaseModel):
+    chats: list[ChatPublic]
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next page; null at the end"
+    )
+
+
+class ChatDetail(BaseModel):
+    chat: ChatPublic
+    messages: list[MessagePublic] = Field(description="The active branch, root to HEAD")
+
+
+class MessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str
+    parent_id: str | None = Field(default=None, description="Default: the chat's HEAD")
+    id: str | None = Field(default=None, description="A client-made UUID: retries are safe")
+    model: str | None = Field(default=None, description="Default: the chat's model")
+    stream: bool = Field(default=True, description="Server-sent events, or JSON at the end")
+
+
+class RegenerateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str | None = None
+    stream: bool = True
+
+
+class TurnPublic(BaseModel):
+    prompt: MessagePublic
+    reply: MessagePublic
+
+
+class ModelPublic(BaseModel):
+    id: str
+    provider: str = Field(description='"endpoint" (OpenAI-compatible) or "local" (offline)')
+    label: str
+    local: bool
+
+
+class ModelList(BaseModel):
+    models: list[ModelPublic]
+    default: str | None
+    endpoint: str | None
+    endpoint_error: str | None = None

@@ -1,0 +1,79 @@
+"""Server-sent events for a reply being written.
+
+Events, each ``event: <kind>`` with a JSON ``data:`` line:
+  start  {prompt, reply, local_model}   the stored prompt and the empty reply
+  delta  {text}                          the next piece of the reply
+  done   {status, tokens, prompt_tokens, reply}   the reply ended (complete / incomplete)
+  error  {message, reply}                the model failed; the reply is kept as failed
+A reader that goes away does not stop the reply: it is written by a background task.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi.responses import StreamingResponse
+
+from threadgraph.models import Message, Status
+from threadgraph.services.chat_turns import message_json
+from threadgraph.services.live_replies import LiveReply, ReplyEvent
+
+
+def sse(kind: str, data: dict[str, Any]) -> str:
+    return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def stream_live(live: LiveReply) -> StreamingResponse:
+    async def events() -> AsyncIterator[str]:
+        backlog, queue = live.subscribe()
+        try:
+            for event in backlog:
+                yield sse(event.kind, event.data)
+                if event.terminal:
+                    return
+            while True:
+                event = await queue.get()
+                yield sse(event.kind, event.data)
+                if event.terminal:
+                    return
+        finally:
+            live.unsubscribe(queue)
+
+    return _response(events())
+
+
+def stream_ended(prompt: Message | None, reply: Message) -> StreamingResponse:
+    """The events of a reply that has already ended (a retried prompt id, a re-attach)."""
+
+    async def events() -> AsyncIterator[str]:
+        if prompt is not None:
+            yield sse("start", {"prompt": message_json(prompt), "reply": message_json(reply)})
+        if reply.content:
+            yield sse("delta", {"text": reply.content})
+        yield sse(*_end_event(reply))
+
+    return _response(events())
+
+
+def _end_event(reply: Message) -> tuple[str, dict[str, Any]]:
+    event = ReplyEvent(
+        "error" if reply.status is Status.FAILED else "done",
+        {
+            "status": reply.status.value,
+            "tokens": reply.tokens,
+            "prompt_tokens": reply.prompt_tokens,
+            "message": reply.error,
+            "reply": message_json(reply),
+        },
+    )
+    return event.kind, event.data
+
+
+def _response(events: AsyncIterator[str]) -> StreamingResponse:
+    return StreamingResponse(
+        events,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
