@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from neo4j import Driver, GraphDatabase
 
+from tests.fake_openai import FakeOpenAI
+from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.local_neo4j import LocalNeo4j
 from threadgraph.models import User
@@ -77,3 +80,34 @@ def user(store: Neo4jStore) -> User:
 @pytest.fixture
 def other_user(store: Neo4jStore) -> User:
     return store.ensure_user(new_id(), "bob")
+
+
+@pytest.fixture(scope="session")
+def fake_openai() -> Iterator[FakeOpenAI]:
+    server = FakeOpenAI().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def app_settings(settings: Settings, fake_openai: FakeOpenAI) -> Settings:
+    """Settings for one app under test: the fake endpoint, a fresh local user, quick
+    timeouts and checkpoints."""
+    return settings.model_copy(
+        update={
+            "openai_base_url": fake_openai.base_url,
+            "openai_api_key": "test-key",
+            "default_model": "fake-echo",
+            "local_user_id": new_id(),
+            "model_timeout_seconds": 1.0,
+            "checkpoint_seconds": 0.2,
+        }
+    )
+
+
+@pytest.fixture
+def client(app_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(app_settings)) as client:
+        yield client
