@@ -1,0 +1,40 @@
+"""What every benchmark needs: a real Neo4j (NEO4J_URI, or a local one on its own ports
+and home under var/bench-neo4j) and small timing helpers. Benchmarks print figures;
+they assert nothing and are not part of the test run."""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from threadgraph.config import SOURCE_ROOT, Settings
+from threadgraph.local_neo4j import LocalNeo4j
+
+
+@contextmanager
+def bench_neo4j() -> Iterator[Settings]:
+    if os.environ.get("NEO4J_URI"):
+        yield Settings()
+        return
+    settings = Settings(
+        local_neo4j_home=SOURCE_ROOT / "var" / "bench-neo4j",
+        local_neo4j_bolt_port=7690,
+        local_neo4j_http_port=7477,
+        local_neo4j_heap="2g",
+        local_neo4j_pagecache="1g",
+    )
+    local = LocalNeo4j(settings)
+    local.start()
+    try:
+        yield settings
+    finally:
+        local.stop()
+
+
+def percentiles(samples_ms: list[float]) -> str:
+    ordered = sorted(samples_ms)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (n={len(ordered)})"

@@ -1,0 +1,80 @@
+"""Server overhead per chat turn, and the local model's first-token latency.
+
+    .venv/bin/python -m bench.turn_overhead [--turns 100] [--local-turns 10]
+
+A real server process (uvicorn) on a real Neo4j; the fake OpenAI-compatible model from
+the tests answers at once, so the time of a turn is threadgraph's own: two Neo4j writes
+before the model, the branch read, the checkpoint/end write, and HTTP/SSE. Then the same
+with the local offline model, measuring the time to its first token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from tests.fake_openai import FakeOpenAI
+from tests.server_process import ServerProcess
+from tests.sse import parse_events
+
+from bench.harness import bench_neo4j, percentiles
+from threadgraph.rules import new_id
+
+
+def timed_turns(url: str, turns: int, model: str) -> tuple[list[float], list[float]]:
+    first_token, whole = [], []
+    chat = httpx.post(f"{url}/api/chats", json={"title": f"bench {model}"}).json()
+    with httpx.Client(timeout=120) as http:
+        for i in range(turns):
+            started = time.perf_counter()
+            first = None
+            with http.stream(
+                "POST",
+                f"{url}/api/chats/{chat['id']}/messages",
+                json={"content": f"question number {i}: what is a graph?", "model": model},
+            ) as response:
+                for kind, _ in parse_events(response.iter_lines()):
+                    if kind == "delta" and first is None:
+                        first = time.perf_counter()
+            ended = time.perf_counter()
+            first_token.append(((first or ended) - started) * 1000)
+            whole.append((ended - started) * 1000)
+    return first_token, whole
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--turns", type=int, default=100)
+    parser.add_argument("--local-turns", type=int, default=10)
+    args = parser.parse_args()
+
+    fake = FakeOpenAI().start()
+    with bench_neo4j() as settings, tempfile.TemporaryDirectory() as tmp:
+        server_settings = settings.model_copy(
+            update={
+                "openai_base_url": fake.base_url,
+                "default_model": "fake-echo",
+                "local_user_id": new_id(),
+            }
+        )
+        server = ServerProcess(server_settings, Path(tmp) / "server.log").start()
+        try:
+            timed_turns(server.url, 5, "fake-echo")  # warm up connections and caches
+            first, whole = timed_turns(server.url, args.turns, "fake-echo")
+            print(f"turn with an instant fake model, whole turn:  {percentiles(whole)}")
+            print(f"turn with an instant fake model, first token: {percentiles(first)}")
+            local = "local/smollm2-135m-instruct"
+            timed_turns(server.url, 1, local)  # loads the model once
+            first, whole = timed_turns(server.url, args.local_turns, local)
+            print(f"local model, first token:                     {percentiles(first)}")
+            print(f"local model, whole reply:                     {percentiles(whole)}")
+        finally:
+            server.stop()
+            fake.stop()
+
+
+if __name__ == "__main__":
+    main()
