@@ -14,52 +14,114 @@ CREATE (c:Chat {
   created_at: $now, updated_at: $now
 })
 CREATE (c)-[:BELONGS_TO]->(u)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, null AS head_id
+RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, null AS head_id,
+       null AS forked_from_id
 
 // name: get_chat
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+WHERE c.deleted_at IS NULL
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id
+OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
+RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
+       f.id AS forked_from_id
 
 // name: list_chats
 // Newest activity first, paged by keyset (updated_at, id) so pages stay stable while
 // new chats arrive.
 MATCH (c:Chat)-[:BELONGS_TO]->(:User {id: $user_id})
-WHERE $after_updated_at IS NULL
+WHERE c.deleted_at IS NULL
+  AND ($after_updated_at IS NULL
    OR c.updated_at < $after_updated_at
-   OR (c.updated_at = $after_updated_at AND c.id < $after_id)
+   OR (c.updated_at = $after_updated_at AND c.id < $after_id))
 WITH c
 ORDER BY c.updated_at DESC, c.id DESC
 LIMIT $limit
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id
+OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
+RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
+       f.id AS forked_from_id
 ORDER BY c.updated_at DESC, c.id DESC
 
 // name: rename_chat
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+WHERE c.deleted_at IS NULL
 SET c.title = $title, c.title_source = 'user'
 WITH c
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id
+OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
+RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
+       f.id AS forked_from_id
 
-// name: delete_chat
+// name: lock_chat_for_delete
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+WHERE c.deleted_at IS NULL
+SET c.updated_at = $now
+RETURN c.id AS id
+
+// name: messages_needed_elsewhere
+// Messages of this chat that another chat's history runs through: a fork continues from
+// them (or from something below them). Deleting the chat keeps exactly these.
+MATCH (anchor:Message)-[:BELONGS_TO]->(c:Chat {id: $chat_id})
+WHERE EXISTS { MATCH (n:Message)-[:FOLLOWS]->(anchor) WHERE NOT (n)-[:BELONGS_TO]->(c) }
+   OR EXISTS { MATCH (other:Chat)-[:FORKED_FROM]->(anchor) WHERE other.id <> c.id AND other.deleted_at IS NULL }
+MATCH (anchor)-[:FOLLOWS*0..]->(m:Message)-[:BELONGS_TO]->(c)
+RETURN collect(DISTINCT m.id) AS needed
+
+// name: delete_chat_keeping
+// Delete the chat's messages but the ones in $keep. With nothing to keep the chat goes
+// too; otherwise it stays, hidden (deleted_at), holding the kept history for its forks.
+MATCH (c:Chat {id: $chat_id})
 OPTIONAL MATCH (m:Message)-[:BELONGS_TO]->(c)
-WITH c, collect(m) AS messages
-FOREACH (m IN messages | DETACH DELETE m)
-DETACH DELETE c
-RETURN size(messages) AS deleted_messages
+WHERE NOT m.id IN $keep
+WITH c, collect(m) AS doomed
+FOREACH (m IN doomed | DETACH DELETE m)
+WITH c, size(doomed) AS deleted
+OPTIONAL MATCH (c)-[head:HEAD]->()
+DELETE head
+SET c.deleted_at = $now
+WITH c, deleted
+CALL (c) {
+  WITH c WHERE size($keep) = 0
+  DETACH DELETE c
+}
+RETURN deleted
+
+// name: hidden_chats
+// Deleted chats still holding history for forks: re-checked after every delete.
+MATCH (c:Chat)-[:BELONGS_TO]->(:User {id: $user_id})
+WHERE c.deleted_at IS NOT NULL
+RETURN c.id AS id
+
+// name: create_fork
+MATCH (u:User {id: $user_id})
+MATCH (p:Message {id: $message_id})-[:BELONGS_TO]->(src:Chat)
+WHERE p.user_id = $user_id
+CREATE (c:Chat {
+  id: $chat_id, title: $title, title_source: 'fork', model: src.model,
+  created_at: $now, updated_at: $now
+})
+CREATE (c)-[:BELONGS_TO]->(u)
+CREATE (c)-[:FORKED_FROM]->(p)
+RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, null AS head_id,
+       p.id AS forked_from_id
 
 // name: set_generated_title
 // A title made after the first exchange; never replaces one the person chose.
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
-WHERE c.title_source = 'default'
+WHERE c.title_source = 'default' AND c.deleted_at IS NULL
 SET c.title = $title, c.title_source = 'generated'
 RETURN c.id AS id
 
 // name: set_chat_model
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+WHERE c.deleted_at IS NULL
 SET c.model = $model
 WITH c
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id
+OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
+RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
+       f.id AS forked_from_id
+
+// name: chat_title
+MATCH (c:Chat {id: $chat_id})
+RETURN c.title AS title

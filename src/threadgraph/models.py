@@ -35,6 +35,7 @@ class Chat:
     created_at: datetime
     updated_at: datetime
     head_id: str | None
+    forked_from_id: str | None = None  # the message this chat continues from
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class ChatTree:
     chat_id: str
     head_id: str | None
     messages: list[Message]
+    forked_from_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,18 @@ class ReplyEnd:
     prompt_tokens: int | None = None
     error: str | None = None
     embedding: list[float] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Siblings:
+    messages: list[Message]
+    position: int  # 0-based index of the asked-for message in ``messages``
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    deleted: int
+    head_id: str | None
 
 
 @dataclass(frozen=True)

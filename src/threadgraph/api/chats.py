@@ -12,9 +12,12 @@ from threadgraph.api.schemas import (
     ChatDetail,
     ChatList,
     ChatPublic,
+    ChatTreePublic,
     ChatUpdate,
     MessageCreate,
     MessagePublic,
+    TreeEdge,
+    TreeNode,
     TurnPublic,
 )
 
@@ -61,7 +64,38 @@ def update_chat(chat_id: str, body: ChatUpdate, store: StoreDep, user_id: UserId
         chat = store.rename_chat(user_id, chat.id, body.title)
     if body.model is not None:
         chat = store.set_chat_model(user_id, chat.id, body.model)
+    if body.head_id is not None:
+        chat = store.switch_head(user_id, chat.id, body.head_id)
     return ChatPublic.of(chat)
+
+
+@router.get("/{chat_id}/tree", response_model=ChatTreePublic)
+def get_tree(chat_id: str, store: StoreDep, user_id: UserIdDep) -> ChatTreePublic:
+    """Every message of the chat and every FOLLOWS edge, plus HEAD: enough to draw it."""
+    tree = store.chat_tree(user_id, chat_id)
+    return ChatTreePublic(
+        chat_id=tree.chat_id,
+        head_id=tree.head_id,
+        forked_from_id=tree.forked_from_id,
+        messages=[
+            TreeNode(
+                id=m.id,
+                parent_id=m.parent_id,
+                role=m.role.value,
+                status=m.status.value,
+                model=m.model,
+                preview=preview(m.content),
+                created_at=m.created_at,
+            )
+            for m in tree.messages
+        ],
+        edges=[TreeEdge(child=m.id, parent=m.parent_id) for m in tree.messages if m.parent_id],
+    )
+
+
+def preview(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 @router.delete("/{chat_id}", status_code=204)

@@ -8,7 +8,17 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from threadgraph.api.chats import SSE_DOC
 from threadgraph.api.deps import StoreDep, TurnsDep, UserIdDep
 from threadgraph.api.replies import respond_with_turn
-from threadgraph.api.schemas import MessagePublic, RegenerateRequest, TurnPublic
+from threadgraph.api.schemas import (
+    ChatDetail,
+    ChatPublic,
+    EditRequest,
+    ForkRequest,
+    MessagePublic,
+    PruneResultPublic,
+    RegenerateRequest,
+    SiblingList,
+    TurnPublic,
+)
 from threadgraph.api.streaming import stream_ended, stream_live
 
 router = APIRouter(prefix="/api/messages", tags=["messages"])
@@ -31,6 +41,47 @@ def regenerate(
     body = body or RegenerateRequest()
     turn, live = turns.regenerate(user_id, message_id, model=body.model)
     return respond_with_turn(turns, turn, live, body.stream)
+
+
+@router.post(
+    "/{message_id}/edit",
+    response_model=TurnPublic,
+    responses=SSE_DOC,  # type: ignore[arg-type]
+)
+def edit(
+    message_id: str, body: EditRequest, turns: TurnsDep, user_id: UserIdDep
+) -> StreamingResponse | JSONResponse:
+    """A new version of a prompt beside the original, answered anew; HEAD moves to it."""
+    turn, live = turns.edit(user_id, message_id, body.content, model=body.model)
+    return respond_with_turn(turns, turn, live, body.stream)
+
+
+@router.post("/{message_id}/fork", response_model=ChatDetail, status_code=201)
+def fork(
+    message_id: str, store: StoreDep, user_id: UserIdDep, body: ForkRequest | None = None
+) -> ChatDetail:
+    """A new chat continuing from this message; its history is shared, not copied."""
+    chat = store.fork_chat(user_id, message_id, title=(body or ForkRequest()).title)
+    branch = store.active_branch(user_id, chat.id)
+    return ChatDetail(chat=ChatPublic.of(chat), messages=[MessagePublic.of(m) for m in branch])
+
+
+@router.get("/{message_id}/siblings", response_model=SiblingList)
+def siblings(message_id: str, store: StoreDep, user_id: UserIdDep) -> SiblingList:
+    """The versions beside this message (same parent, same chat), for < n/m >."""
+    found = store.siblings(user_id, message_id)
+    return SiblingList(
+        messages=[MessagePublic.of(m) for m in found.messages],
+        position=found.position + 1,
+        count=len(found.messages),
+    )
+
+
+@router.delete("/{message_id}", response_model=PruneResultPublic)
+def prune(message_id: str, store: StoreDep, user_id: UserIdDep) -> PruneResultPublic:
+    """Delete this message and everything below it; HEAD moves to what remains."""
+    result = store.prune(user_id, message_id)
+    return PruneResultPublic(deleted=result.deleted, head_id=result.head_id)
 
 
 @router.post("/{message_id}/stop")

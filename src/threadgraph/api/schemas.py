@@ -20,6 +20,10 @@ class ChatUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str | None = None
     model: str | None = None
+    head_id: str | None = Field(
+        default=None,
+        description="Show another branch: HEAD moves here, or to the newest leaf below it",
+    )
 
 
 class ChatPublic(BaseModel):
@@ -29,6 +33,7 @@ class ChatPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     head_id: str | None
+    forked_from_id: str | None = Field(description="The message this chat continues from")
 
     @classmethod
     def of(cls, chat: Chat) -> ChatPublic:
@@ -39,6 +44,7 @@ class ChatPublic(BaseModel):
             created_at=chat.created_at,
             updated_at=chat.updated_at,
             head_id=chat.head_id,
+            forked_from_id=chat.forked_from_id,
         )
 
 
@@ -116,3 +122,53 @@ class ModelList(BaseModel):
     default: str | None
     endpoint: str | None
     endpoint_error: str | None = None
+
+
+class EditRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str
+    model: str | None = None
+    stream: bool = True
+
+
+class ForkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(default=None, description='Default: "<original title> (fork)"')
+
+
+class SiblingList(BaseModel):
+    messages: list[MessagePublic] = Field(description="Oldest first")
+    position: int = Field(description="1-based position of the asked-for message")
+    count: int
+
+
+class PruneResultPublic(BaseModel):
+    deleted: int
+    head_id: str | None
+
+
+class TreeNode(BaseModel):
+    id: str
+    parent_id: str | None
+    role: str
+    status: str
+    model: str | None
+    preview: str
+    created_at: datetime
+
+
+class TreeEdge(BaseModel):
+    child: str
+    parent: str
+    type: str = "FOLLOWS"
+
+
+class ChatTreePublic(BaseModel):
+    chat_id: str
+    head_id: str | None
+    forked_from_id: str | None
+    messages: list[TreeNode]
+    edges: list[TreeEdge] = Field(
+        description="Every FOLLOWS edge of the chat's messages, child to parent; a fork's "
+        "first messages point at forked_from_id in the original chat"
+    )

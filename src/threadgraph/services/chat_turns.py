@@ -86,7 +86,17 @@ class ChatTurns:
             raise InvalidInput("only a reply (an assistant message) can be regenerated")
         chat = self.store.get_chat(user_id, old.chat_id)
         model = model or old.model or chat.model or self.catalog.default_model()
-        turn = self.store.begin_reply(user_id, old.parent_id, model)
+        turn = self.store.begin_reply(user_id, old.chat_id, old.parent_id, model)
+        return turn, self._start(user_id, turn, model)
+
+    def edit(
+        self, user_id: str, message_id: str, content: str, model: str | None = None
+    ) -> tuple[TurnStart, LiveReply]:
+        """A new version of a prompt beside the old one, and a reply to it."""
+        old = self.store.get_message(user_id, message_id)
+        chat = self.store.get_chat(user_id, old.chat_id)
+        model = model or chat.model or self.catalog.default_model()
+        turn = self.store.begin_edit(user_id, old.id, content, model)
         return turn, self._start(user_id, turn, model)
 
     def stop(self, user_id: str, reply_id: str) -> bool:
@@ -119,10 +129,11 @@ class ChatTurns:
                 },
             )
         )
-        # The prompt's own ancestry, not HEAD's: another turn may already have moved HEAD.
-        branch = self.store.ancestry(user_id, turn.prompt.id)
-        messages = branch_prompt(branch, self.settings.context_chars)
-        self._pool.submit(self._generate, user_id, turn, model, messages, live, len(branch))
+        # The prompt's own branch, not HEAD's: another turn may already have moved HEAD.
+        budget = self.settings.context_chars
+        branch = self.store.recent_branch(user_id, turn.prompt.id, budget)
+        messages = branch_prompt(branch, budget)
+        self._pool.submit(self._generate, user_id, turn, model, messages, live)
         return live
 
     def _generate(
@@ -132,7 +143,6 @@ class ChatTurns:
         model: str,
         messages: list[PromptMessage],
         live: LiveReply,
-        branch_length: int,
     ) -> None:
         reply_id = turn.reply.id
         parts: list[str] = []
@@ -185,8 +195,9 @@ class ChatTurns:
                 )
             )
         self.live.close(reply_id)
-        # A root prompt and its first reply make the first exchange: time for a title.
-        if status is Status.COMPLETE and branch_length == 1:
+        # A root prompt and its reply make the first exchange: time for a title (the
+        # store keeps a title the person chose or one already generated).
+        if status is Status.COMPLETE and turn.prompt.parent_id is None:
             self._title(user_id, turn.prompt, text, model)
 
     def _checkpoint(self, reply_id: str, text: str) -> None:

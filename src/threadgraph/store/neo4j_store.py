@@ -16,6 +16,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -32,8 +33,10 @@ from threadgraph.models import (
     ChatTree,
     Message,
     NewMessage,
+    PruneResult,
     ReplyEnd,
     Role,
+    Siblings,
     Status,
     TurnStart,
     User,
@@ -45,6 +48,8 @@ from threadgraph.store.queries import Queries
 T = TypeVar("T")
 
 MAX_PAGE = 200
+MAX_HIDDEN_PASSES = 8  # chains of forks of deleted chats; each pass releases one link
+BRANCH_WINDOW = 64  # messages per round trip when reading a branch under a budget
 DEFAULT_TITLE = "New chat"
 INTERRUPTED = "the server stopped while this reply was being written"
 
@@ -224,14 +229,67 @@ class Neo4jStore:
         return self._write(work)
 
     def delete_chat(self, user_id: str, chat_id: str) -> int:
-        """Delete a chat and its messages; returns how many messages went with it."""
+        """Delete a chat and its messages; returns how many messages went.
+
+        No fork loses its history: messages that another chat continues from (directly or
+        below a fork point) are kept, in the chat, which stays hidden (``deleted_at``) and
+        is gone from every listing and lookup. When the last fork that needed them is
+        deleted, they go too.
+        """
         chat_id = _lookup_id(chat_id, "chat")
 
         def work(tx: ManagedTransaction) -> int:
-            row = tx.run(self._q["delete_chat"], chat_id=chat_id, user_id=user_id).single()
-            if row is None:
+            if (
+                tx.run(
+                    self._q["lock_chat_for_delete"], chat_id=chat_id, user_id=user_id, now=_now()
+                ).single()
+                is None
+            ):
                 raise NotFound(f"chat {chat_id} not found")
-            return int(row["deleted_messages"])
+            deleted = self._delete_keeping_forks(tx, chat_id)
+            # Deleting this chat may release history a hidden chat was keeping for it.
+            for _ in range(MAX_HIDDEN_PASSES):
+                released = sum(
+                    self._delete_keeping_forks(tx, row["id"])
+                    for row in tx.run(self._q["hidden_chats"], user_id=user_id)
+                )
+                if not released:
+                    break
+            return deleted
+
+        return self._write(work)
+
+    def _delete_keeping_forks(self, tx: ManagedTransaction, chat_id: str) -> int:
+        needed = tx.run(self._q["messages_needed_elsewhere"], chat_id=chat_id).single()
+        keep = list(needed["needed"]) if needed is not None else []
+        row = tx.run(
+            self._q["delete_chat_keeping"], chat_id=chat_id, keep=keep, now=_now()
+        ).single()
+        return int(row["deleted"]) if row is not None else 0
+
+    def fork_chat(self, user_id: str, message_id: str, title: str | None = None) -> Chat:
+        """A new chat continuing from ``message_id``: FORKED_FROM it, nothing copied."""
+        message_id = _lookup_id(message_id, "message")
+
+        def work(tx: ManagedTransaction) -> Chat:
+            row = tx.run(self._q["get_message"], message_id=message_id, user_id=user_id).single()
+            if row is None:
+                raise NotFound(f"message {message_id} not found")
+            source = _message(row)
+            source_title = tx.run(self._q["chat_title"], chat_id=source.chat_id).single()
+            name = title or f"{source_title['title'] if source_title else 'Chat'} (fork)"
+            created = tx.run(
+                self._q["create_fork"],
+                user_id=user_id,
+                message_id=message_id,
+                chat_id=new_id(),
+                title=check_title(
+                    name[: self._settings.max_title_chars], self._settings.max_title_chars
+                ),
+                now=_now(),
+            ).single()
+            assert created is not None
+            return _chat(created)
 
         return self._write(work)
 
@@ -253,13 +311,13 @@ class Neo4jStore:
             parent_id = check_id(parent_id, "parent_id")
 
         def work(tx: ManagedTransaction) -> AppendResult:
-            head_id = self._lock_chat(tx, user_id, chat_id)
+            placement = self._lock_chat(tx, user_id, chat_id)
             existing = tx.run(self._q["find_message"], message_id=message_id).single()
             if existing is not None:
                 return AppendResult(
                     _same_message(existing, user_id, chat_id, new, parent_id), created=False
                 )
-            parent = self._parent_in_chat(tx, user_id, chat_id, parent_id, head_id)
+            parent = self._parent_in_chat(tx, user_id, chat_id, parent_id, placement)
             return AppendResult(
                 self._create(tx, user_id, chat_id, message_id, new, parent), created=True
             )
@@ -289,7 +347,7 @@ class Neo4jStore:
             parent_id = check_id(parent_id, "parent_id")
 
         def work(tx: ManagedTransaction) -> TurnStart:
-            head_id = self._lock_chat(tx, user_id, chat_id)
+            placement = self._lock_chat(tx, user_id, chat_id)
             existing = tx.run(self._q["find_message"], message_id=prompt_id).single()
             if existing is not None:
                 stored = _same_message(existing, user_id, chat_id, prompt, parent_id)
@@ -298,26 +356,33 @@ class Neo4jStore:
                     return TurnStart(prompt=stored, reply=_message(latest), created=False)
                 placeholder = self._reply_placeholder(tx, user_id, chat_id, stored.id, reply_model)
                 return TurnStart(prompt=stored, reply=placeholder, created=False)
-            parent = self._parent_in_chat(tx, user_id, chat_id, parent_id, head_id)
+            parent = self._parent_in_chat(tx, user_id, chat_id, parent_id, placement)
             stored = self._create(tx, user_id, chat_id, prompt_id, prompt, parent)
             reply = self._reply_placeholder(tx, user_id, chat_id, stored.id, reply_model)
             return TurnStart(prompt=stored, reply=reply, created=True)
 
         return self._write(work)
 
-    def begin_reply(self, user_id: str, prompt_id: str, reply_model: str) -> TurnStart:
-        """A new streaming reply under an existing prompt (regenerate, retry); HEAD moves."""
+    def begin_reply(
+        self, user_id: str, chat_id: str, prompt_id: str, reply_model: str
+    ) -> TurnStart:
+        """A new streaming reply to a prompt, in ``chat_id`` (regenerate, retry); HEAD moves.
+
+        The prompt is a message of the chat or, in a fork, the message it was forked from.
+        """
+        chat_id = _lookup_id(chat_id, "chat")
         prompt_id = _lookup_id(prompt_id, "message")
 
         def work(tx: ManagedTransaction) -> TurnStart:
+            placement = self._lock_chat(tx, user_id, chat_id)
             row = tx.run(self._q["get_message"], message_id=prompt_id, user_id=user_id).single()
             if row is None:
                 raise NotFound(f"message {prompt_id} not found")
             prompt = _message(row)
             if prompt.role is not Role.USER:
                 raise InvalidInput("only a prompt (a user message) can be answered again")
-            self._lock_chat(tx, user_id, prompt.chat_id)
-            reply = self._reply_placeholder(tx, user_id, prompt.chat_id, prompt.id, reply_model)
+            self._parent_in_chat(tx, user_id, chat_id, prompt.id, placement)
+            reply = self._reply_placeholder(tx, user_id, chat_id, prompt.id, reply_model)
             return TurnStart(prompt=prompt, reply=reply, created=True)
 
         return self._write(work)
@@ -374,17 +439,170 @@ class Neo4jStore:
 
         return self._write(work)
 
+    def begin_edit(
+        self, user_id: str, message_id: str, content: str, reply_model: str
+    ) -> TurnStart:
+        """Edit a prompt: a new sibling prompt under the same parent, a streaming reply to
+        it, HEAD on the reply. The original prompt and its replies stay as they are."""
+        message_id = _lookup_id(message_id, "message")
+        prompt = NewMessage(Role.USER, content)
+        check_new_message(prompt, self._settings.max_message_chars)
+
+        def work(tx: ManagedTransaction) -> TurnStart:
+            row = tx.run(
+                self._q["message_for_update"], message_id=message_id, user_id=user_id, now=_now()
+            ).single()
+            if row is None:
+                raise NotFound(f"message {message_id} not found")
+            original = _message(row)
+            if original.role is not Role.USER:
+                raise InvalidInput("only a prompt (a user message) can be edited")
+            stored = self._create(
+                tx, user_id, original.chat_id, new_id(), prompt, original.parent_id
+            )
+            reply = self._reply_placeholder(tx, user_id, original.chat_id, stored.id, reply_model)
+            return TurnStart(prompt=stored, reply=reply, created=True)
+
+        return self._write(work)
+
+    def switch_head(self, user_id: str, chat_id: str, message_id: str) -> Chat:
+        """Show another branch: HEAD goes to ``message_id``, or, when it has children, to
+        the leaf reached by always taking the most recently created child."""
+        chat_id = _lookup_id(chat_id, "chat")
+        message_id = check_id(message_id, "head_id")
+
+        def work(tx: ManagedTransaction) -> Chat:
+            self._lock_chat(tx, user_id, chat_id)
+            found = tx.run(
+                self._q["message_in_chat"], message_id=message_id, chat_id=chat_id, user_id=user_id
+            ).single()
+            if found is None:
+                raise InvalidInput(f"head_id {message_id} is not a message of this chat")
+            leaf = tx.run(
+                self._q["newest_leaf_under"], message_id=message_id, chat_id=chat_id
+            ).single()
+            target = leaf["id"] if leaf is not None else message_id
+            tx.run(self._q["move_head"], chat_id=chat_id, message_id=target).consume()
+            row = tx.run(self._q["get_chat"], chat_id=chat_id, user_id=user_id).single()
+            assert row is not None
+            return _chat(row)
+
+        return self._write(work)
+
+    def siblings(self, user_id: str, message_id: str) -> Siblings:
+        message_id = _lookup_id(message_id, "message")
+
+        def work(tx: ManagedTransaction) -> list[Message]:
+            return [
+                _message(row)
+                for row in tx.run(self._q["siblings"], message_id=message_id, user_id=user_id)
+            ]
+
+        messages = self._read(work)
+        ids = [m.id for m in messages]
+        if message_id not in ids:
+            raise NotFound(f"message {message_id} not found")
+        return Siblings(messages=messages, position=ids.index(message_id))
+
+    def prune(self, user_id: str, message_id: str) -> PruneResult:
+        """Delete a message and everything below it in its chat.
+
+        HEAD, if it was in the pruned part, moves to the newest leaf under the nearest
+        remaining sibling, else to the parent. A branch that a fork continues from is not
+        pruned (Conflict): the fork would lose its history.
+        """
+        message_id = _lookup_id(message_id, "message")
+
+        def work(tx: ManagedTransaction) -> PruneResult:
+            row = tx.run(
+                self._q["message_for_update"], message_id=message_id, user_id=user_id, now=_now()
+            ).single()
+            if row is None:
+                raise NotFound(f"message {message_id} not found")
+            top = _message(row)
+            head_id = row["head_id"]
+            subtree = tx.run(self._q["subtree_in_chat"], message_id=message_id).single()
+            assert subtree is not None
+            if subtree["forks"]:
+                raise Conflict(
+                    f"{len(subtree['forks'])} forked chat(s) continue from this branch; "
+                    "delete them first, or keep the branch"
+                )
+            doomed = set(subtree["ids"])
+            siblings = [
+                _message(r)
+                for r in tx.run(self._q["siblings"], message_id=message_id, user_id=user_id)
+            ]
+            tx.run(self._q["delete_messages"], ids=list(doomed)).consume()
+            if head_id is not None and head_id not in doomed:
+                return PruneResult(deleted=len(doomed), head_id=head_id)
+            new_head = self._head_after_prune(tx, top, siblings)
+            tx.run(self._q["move_head"], chat_id=top.chat_id, message_id=new_head).consume()
+            return PruneResult(deleted=len(doomed), head_id=new_head)
+
+        return self._write(work)
+
+    def _head_after_prune(
+        self, tx: ManagedTransaction, top: Message, siblings: list[Message]
+    ) -> str | None:
+        remaining = [m for m in siblings if m.id != top.id]
+        if remaining:
+            # The sibling created just before the pruned one, else the one just after.
+            before = [m for m in remaining if (m.created_at, m.id) < (top.created_at, top.id)]
+            nearest = before[-1] if before else remaining[0]
+            leaf = tx.run(
+                self._q["newest_leaf_under"], message_id=nearest.id, chat_id=top.chat_id
+            ).single()
+            return str(leaf["id"]) if leaf is not None else nearest.id
+        if top.parent_id is None:
+            return None
+        in_chat = tx.run(
+            self._q["message_in_chat"],
+            message_id=top.parent_id,
+            chat_id=top.chat_id,
+            user_id=top.user_id,
+        ).single()
+        # The parent may be the fork point in another chat: then the fork has no own
+        # messages left and shows the history it continues.
+        return top.parent_id if in_chat is not None else None
+
+    def recent_branch(self, user_id: str, leaf_id: str, budget_chars: int) -> list[Message]:
+        """The branch ending at ``leaf_id``, oldest first, cut to the newest messages that
+        fit ``budget_chars`` (the leaf always included). Reads at most what it keeps plus
+        one window, however deep the branch: this is what feeds a model."""
+        leaf_id = _lookup_id(leaf_id, "message")
+
+        def work(tx: ManagedTransaction) -> list[Message]:
+            newest_first: list[Message] = []
+            used = 0
+            cursor: str | None = leaf_id
+            while cursor is not None:
+                rows = tx.run(self._q["branch_window"], message_id=cursor, user_id=user_id)
+                batch = [_message(row) for row in rows]
+                for message in batch:
+                    if newest_first and used + len(message.content) > budget_chars:
+                        return newest_first
+                    newest_first.append(message)
+                    used += len(message.content)
+                full = len(batch) == BRANCH_WINDOW
+                cursor = batch[-1].parent_id if full else None
+            return newest_first
+
+        newest_first = self._read(work)
+        if not newest_first:
+            raise NotFound(f"message {leaf_id} not found")
+        return list(reversed(newest_first))
+
     # Steps shared by the write transactions above.
 
-    def _lock_chat(self, tx: ManagedTransaction, user_id: str, chat_id: str) -> str | None:
-        """Lock the chat for this transaction; returns its HEAD id."""
+    def _lock_chat(self, tx: ManagedTransaction, user_id: str, chat_id: str) -> _Placement:
+        """Lock the chat for this transaction; returns where a new message goes by default."""
         row = tx.run(
             self._q["lock_chat_for_append"], chat_id=chat_id, user_id=user_id, now=_now()
         ).single()
         if row is None:
             raise NotFound(f"chat {chat_id} not found")
-        head_id: str | None = row["head_id"]
-        return head_id
+        return _Placement(head_id=row["head_id"], forked_from_id=row["forked_from_id"])
 
     def _parent_in_chat(
         self,
@@ -392,10 +610,14 @@ class Neo4jStore:
         user_id: str,
         chat_id: str,
         parent_id: str | None,
-        head_id: str | None,
+        placement: _Placement,
     ) -> str | None:
+        """The parent for a new message: the one asked for, if it is a message of this chat
+        or the message the chat was forked from; else HEAD (or the fork point)."""
         if parent_id is None:
-            return head_id
+            return placement.head_id or placement.forked_from_id
+        if parent_id == placement.forked_from_id:
+            return parent_id
         found = tx.run(
             self._q["message_in_chat"], message_id=parent_id, chat_id=chat_id, user_id=user_id
         ).single()
@@ -449,9 +671,10 @@ class Neo4jStore:
     def active_branch(self, user_id: str, chat_id: str) -> list[Message]:
         """The messages from the root to the chat's HEAD, in order (empty for a new chat)."""
         chat = self.get_chat(user_id, chat_id)
-        if chat.head_id is None:
+        leaf = chat.head_id or chat.forked_from_id  # a new fork shows the history it continues
+        if leaf is None:
             return []
-        return self.ancestry(user_id, chat.head_id)
+        return self.ancestry(user_id, leaf)
 
     def ancestry(self, user_id: str, message_id: str) -> list[Message]:
         """The messages from the root to ``message_id``, in order."""
@@ -477,7 +700,12 @@ class Neo4jStore:
                 _message({"message": m["message"], "chat_id": chat_id, "parent_id": m["parent_id"]})
                 for m in row["messages"]
             ]
-            return ChatTree(chat_id=chat_id, head_id=row["head_id"], messages=messages)
+            return ChatTree(
+                chat_id=chat_id,
+                head_id=row["head_id"],
+                messages=messages,
+                forked_from_id=row["forked_from_id"],
+            )
 
         return self._read(work)
 
@@ -510,6 +738,12 @@ def _translated() -> Iterator[None]:
         raise Unavailable(f"Neo4j refused the credentials: {error.message}") from error
 
 
+@dataclass(frozen=True)
+class _Placement:
+    head_id: str | None
+    forked_from_id: str | None
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -539,6 +773,7 @@ def _chat(row: Any) -> Chat:
         created_at=_native(data["created_at"]),
         updated_at=_native(data["updated_at"]),
         head_id=row["head_id"],
+        forked_from_id=row.get("forked_from_id"),
     )
 
 
