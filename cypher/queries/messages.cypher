@@ -52,18 +52,19 @@ RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens,
        c.id AS chat_id, p.id AS parent_id
 
 // name: ancestry
-// Root .. the given message, in order. Each message has at most one parent, so the
-// FOLLOWS walk is a single path; it ends at the root (crossing into the chat a fork
-// came from, when there is one).
+// Root .. the given message, in order, as one list. Each message has at most one parent,
+// so the FOLLOWS walk is a single path; it ends at the root (crossing into the chat a
+// fork came from, when there is one). Parents are the previous element of the list.
+// (One list built in one pass: unwinding and indexing the path was quadratic.)
 MATCH (leaf:Message {id: $message_id})
 WHERE leaf.user_id = $user_id
 MATCH path = (leaf)-[:FOLLOWS*0..]->(root:Message)
 WHERE NOT (root)-[:FOLLOWS]->(:Message)
-UNWIND range(size(nodes(path)) - 1, 0, -1) AS i
-WITH nodes(path)[i] AS m, CASE WHEN i + 1 < size(nodes(path)) THEN nodes(path)[i + 1].id END AS parent_id
-MATCH (m)-[:BELONGS_TO]->(mc:Chat)
-RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
-       mc.id AS chat_id, parent_id
+WITH reverse(nodes(path)) AS chain
+RETURN [m IN chain | {
+  message: m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error},
+  chat_id: [(m)-[:BELONGS_TO]->(c:Chat) | c.id][0]
+}] AS branch
 
 // name: chat_tree
 // Every message of the chat with its parent, oldest first, and the HEAD.

@@ -681,8 +681,15 @@ class Neo4jStore:
         message_id = _lookup_id(message_id, "message")
 
         def work(tx: ManagedTransaction) -> list[Message]:
-            rows = tx.run(self._q["ancestry"], message_id=message_id, user_id=user_id)
-            return [_message(row) for row in rows]
+            row = tx.run(self._q["ancestry"], message_id=message_id, user_id=user_id).single()
+            if row is None:
+                return []
+            branch, parent_id = [], None
+            for item in row["branch"]:
+                message = _message({**item, "parent_id": parent_id})
+                branch.append(message)
+                parent_id = message.id
+            return branch
 
         branch = self._read(work)
         if not branch:
