@@ -107,6 +107,12 @@ SET m.content = $content, m.status = $status, m.model = $model, m.tokens = $toke
 SET m.embedding = coalesce($embedding, m.embedding)
 SET c.updated_at = $now
 WITH m, c
+CALL (m) {
+  UNWIND $used_context AS used
+  MATCH (source:Message {id: used.id})
+  CREATE (m)-[:USED_CONTEXT {via: used.via, score: used.score, rank: used.rank}]->(source)
+}
+WITH m, c
 OPTIONAL MATCH (m)-[:FOLLOWS]->(p:Message)
 RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
        c.id AS chat_id, p.id AS parent_id

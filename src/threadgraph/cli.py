@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("migrate", help="apply schema migrations")
 
+    embeddings = commands.add_parser("embeddings", help="manage message embeddings")
+    embeddings.add_argument("action", choices=["backfill"])
+    embeddings.add_argument("--batch", type=int, default=64, help="messages per batch")
+
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -39,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
             return _neo4j(settings, args.action)
         if args.command == "migrate":
             return _migrate(settings)
+        if args.command == "embeddings":
+            return _backfill(settings, args.batch)
     except ThreadgraphError as error:
         print(f"threadgraph: {error.message}", file=sys.stderr)
         return 1
@@ -67,6 +73,32 @@ def _migrate(settings: Settings) -> int:
     store = Neo4jStore.connect(settings)
     try:
         print(f"schema version {store.migrate()}")
+    finally:
+        store.close()
+    return 0
+
+
+def _backfill(settings: Settings, batch: int) -> int:
+    """Embed every complete message that has no vector yet, in batches, with progress.
+    Safe to interrupt and run again: it only picks up what is still missing."""
+    from tqdm import tqdm
+
+    from threadgraph.api.app import build_embedder, check_embedding_dimension
+    from threadgraph.store import Neo4jStore
+
+    _ensure_neo4j(settings)
+    store = Neo4jStore.connect(settings)
+    try:
+        store.migrate()
+        embedder = build_embedder(settings)
+        check_embedding_dimension(store, embedder)
+        missing = store.count_missing_embeddings()
+        with tqdm(total=missing, unit="msg", desc="embedding") as progress:
+            while rows := store.messages_missing_embeddings(batch):
+                vectors = embedder.embed([content for _, content in rows])
+                store.set_embeddings([(i, v) for (i, _), v in zip(rows, vectors, strict=True)])
+                progress.update(len(rows))
+        print(f"embedded {missing} message(s)")
     finally:
         store.close()
     return 0

@@ -77,8 +77,18 @@ class Settings(BaseSettings):
     checkpoint_seconds: float = 1.0
     # Upper bound on tokens a model may generate for one reply.
     max_reply_tokens: int = 1024
-    # Characters of the branch sent to the model (newest turns kept first).
-    context_chars: int = 24_000
+    # Context assembly (tokens counted with the embedding model's WordPiece tokenizer).
+    branch_budget_tokens: int = 3000  # newest turns of the branch kept first
+    memory_enabled: bool = True
+    memory_k: int = 5  # earlier exchanges at most
+    memory_budget_tokens: int = 1000
+    memory_vector_floor: float = 0.35  # cosine similarity below which a memory is noise
+    memory_candidates: int = 40  # fetched from each index before fusion
+
+    # Embeddings: "local" (all-MiniLM-L6-v2, offline) or "openai" (the endpoint above).
+    embeddings: str = "local"
+    embedding_model: str = "text-embedding-3-small"
+    embedding_dimension: int = 384
     local_model_enabled: bool = True
     local_model_threads: int = 2
 

@@ -91,6 +91,40 @@ class TurnStart:
 
 
 @dataclass(frozen=True)
+class ContextSource:
+    """One thing a reply was built from: a USED_CONTEXT edge."""
+
+    message_id: str
+    via: str  # "branch" or "memory"
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class MemoryHit:
+    """An earlier exchange found by one retrieval method."""
+
+    via: str  # "vector" or "keyword"
+    score: float
+    chat_id: str
+    chat_title: str
+    prompt_id: str
+    prompt: str
+    reply_id: str
+    reply: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Provenance:
+    message: Message
+    chat_title: str
+    via: str
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
 class ReplyEnd:
     """How a reply ended: what the generation task writes in one go."""
 
@@ -101,6 +135,7 @@ class ReplyEnd:
     prompt_tokens: int | None = None
     error: str | None = None
     embedding: list[float] | None = field(default=None, repr=False)
+    used_context: list[ContextSource] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -54,3 +54,21 @@ class ChatModel(Protocol):
     ) -> Iterator[str | Usage]:
         """Yield text deltas as they come, then (when known) one Usage; raise ModelError."""
         ...
+
+
+class Embedder(Protocol):
+    """Text to vectors; one method, as neo4j-graphrag's Embedder."""
+
+    @property
+    def dimension(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One normalised vector per text, in order."""
+        ...
+
+
+class TokenCounter(Protocol):
+    def count(self, text: str) -> int: ...

@@ -4,6 +4,7 @@ process, made at startup; replies in progress are stopped cleanly at shutdown.""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,10 +13,15 @@ from fastapi import FastAPI
 from threadgraph import __version__
 from threadgraph.api import chats, errors, health, messages, model_list
 from threadgraph.config import Settings
+from threadgraph.embeddings.local import shared_counter, shared_embedder
+from threadgraph.embeddings.openai_embeddings import OpenAIEmbedder
+from threadgraph.errors import ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.llm.local_model import LocalModel
 from threadgraph.llm.openai_endpoint import OpenAIEndpoint
+from threadgraph.ports import Embedder
 from threadgraph.services.chat_turns import ChatTurns
+from threadgraph.services.context import ContextAssembler
 from threadgraph.store import Neo4jStore
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,43 @@ def build_catalog(settings: Settings) -> ModelCatalog:
     return ModelCatalog(endpoint, local, settings.default_model)
 
 
+def build_embedder(settings: Settings) -> Embedder:
+    if settings.embeddings == "openai":
+        if not settings.model_endpoint:
+            raise ThreadgraphError("THREADGRAPH_EMBEDDINGS=openai needs OPENAI_BASE_URL")
+        return OpenAIEmbedder(
+            settings.model_endpoint,
+            settings.openai_api_key,
+            settings.embedding_model,
+            settings.embedding_dimension,
+            settings.model_timeout_seconds,
+        )
+    return shared_embedder()
+
+
+def check_embedding_dimension(store: Neo4jStore, embedder: Embedder) -> None:
+    """Vectors of another size than the index's would never be found: refuse to start."""
+    indexed = store.vector_index_dimension()
+    if indexed is not None and indexed != embedder.dimension:
+        raise ThreadgraphError(
+            f"the embedder {embedder.name} makes {embedder.dimension}-dimensional vectors but "
+            f"the vector index message_embedding holds {indexed} dimensions; use a "
+            f"{indexed}-dimensional model or rebuild the index"
+        )
+
+
+def warm_up(embedder: Embedder) -> None:
+    """Load the embedding model in the background so the first prompt does not wait."""
+
+    def load() -> None:
+        try:
+            embedder.embed(["warm up"])
+        except Exception:
+            log.warning("the embedding model could not be loaded", exc_info=True)
+
+    threading.Thread(target=load, name="embedder-warm-up", daemon=True).start()
+
+
 def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -50,7 +93,13 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
                 log.warning(
                     "marked %d reply(ies) cut off by the last shutdown as incomplete", marked
                 )
-            turns = ChatTurns(store, catalog or build_catalog(settings), settings)
+            embedder = build_embedder(settings)
+            check_embedding_dimension(store, embedder)
+            assembler = ContextAssembler(store, shared_counter(), settings)
+            turns = ChatTurns(
+                store, catalog or build_catalog(settings), settings, embedder, assembler
+            )
+            warm_up(embedder)
             app.state.store = store
             app.state.settings = settings
             app.state.turns = turns

@@ -14,12 +14,19 @@ from threadgraph.api.schemas import (
     ChatPublic,
     ChatTreePublic,
     ChatUpdate,
+    ContextKnobs,
+    ContextPreview,
+    ContextPreviewRequest,
+    MemoryPublic,
     MessageCreate,
     MessagePublic,
+    PromptMessagePublic,
     TreeEdge,
     TreeNode,
     TurnPublic,
 )
+from threadgraph.services.chat_turns import ChatTurns
+from threadgraph.services.context import ContextOptions
 
 router = APIRouter(prefix="/api/chats", tags=["chats"])
 
@@ -121,5 +128,41 @@ def send_message(
         parent_id=body.parent_id,
         message_id=body.id,
         model=body.model,
+        options=context_options(turns, body.context),
     )
     return respond_with_turn(turns, turn, live, body.stream)
+
+
+@router.post("/{chat_id}/context", response_model=ContextPreview)
+def preview_context(
+    chat_id: str, body: ContextPreviewRequest, turns: TurnsDep, user_id: UserIdDep
+) -> ContextPreview:
+    """What a draft prompt would be given (branch, memories, the exact messages), without
+    storing it or calling a model."""
+    context = turns.preview(
+        user_id, chat_id, body.content, body.parent_id, context_options(turns, body.context)
+    )
+    return ContextPreview(
+        messages=[PromptMessagePublic(role=m.role, content=m.content) for m in context.messages],
+        branch=[MessagePublic.of(m) for m in context.branch if m.id != "draft"],
+        memories=[
+            MemoryPublic(
+                chat_id=m.hit.chat_id,
+                chat_title=m.hit.chat_title,
+                date=m.hit.created_at,
+                prompt_id=m.hit.prompt_id,
+                prompt=m.hit.prompt,
+                reply_id=m.hit.reply_id,
+                reply=m.hit.reply,
+                score=m.score,
+                ranks=m.ranks,
+            )
+            for m in context.memories
+        ],
+    )
+
+
+def context_options(turns: ChatTurns, knobs: ContextKnobs | None) -> ContextOptions | None:
+    if knobs is None:
+        return None
+    return turns.assembler.defaults.with_overrides(**knobs.model_dump())

@@ -14,6 +14,8 @@ from threadgraph.api.schemas import (
     EditRequest,
     ForkRequest,
     MessagePublic,
+    ProvenanceItem,
+    ProvenanceList,
     PruneResultPublic,
     RegenerateRequest,
     SiblingList,
@@ -82,6 +84,27 @@ def prune(message_id: str, store: StoreDep, user_id: UserIdDep) -> PruneResultPu
     """Delete this message and everything below it; HEAD moves to what remains."""
     result = store.prune(user_id, message_id)
     return PruneResultPublic(deleted=result.deleted, head_id=result.head_id)
+
+
+@router.get("/{message_id}/provenance", response_model=ProvenanceList)
+def provenance(message_id: str, store: StoreDep, user_id: UserIdDep) -> ProvenanceList:
+    """What this reply was built from: the branch messages and the memories from other
+    chats, each with why (via), its score and rank."""
+    items = store.provenance(user_id, message_id)
+    return ProvenanceList(
+        message_id=message_id,
+        items=[
+            ProvenanceItem(
+                via=p.via,
+                score=p.score,
+                rank=p.rank,
+                chat_id=p.message.chat_id,
+                chat_title=p.chat_title,
+                message=MessagePublic.of(p.message),
+            )
+            for p in items
+        ],
+    )
 
 
 @router.post("/{message_id}/stop")

@@ -90,6 +90,17 @@ class ChatDetail(BaseModel):
     messages: list[MessagePublic] = Field(description="The active branch, root to HEAD")
 
 
+class ContextKnobs(BaseModel):
+    """Per-request overrides of the context assembly defaults (see the README)."""
+
+    model_config = ConfigDict(extra="forbid")
+    memory: bool | None = Field(default=None, description="Draw on earlier chats")
+    k: int | None = Field(default=None, ge=0, le=50, description="Earlier exchanges at most")
+    vector_floor: float | None = Field(default=None, ge=-1, le=1)
+    branch_budget_tokens: int | None = Field(default=None, ge=1, le=200_000)
+    memory_budget_tokens: int | None = Field(default=None, ge=0, le=100_000)
+
+
 class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     content: str
@@ -97,6 +108,7 @@ class MessageCreate(BaseModel):
     id: str | None = Field(default=None, description="A client-made UUID: retries are safe")
     model: str | None = Field(default=None, description="Default: the chat's model")
     stream: bool = Field(default=True, description="Server-sent events, or JSON at the end")
+    context: ContextKnobs | None = None
 
 
 class RegenerateRequest(BaseModel):
@@ -172,3 +184,47 @@ class ChatTreePublic(BaseModel):
         description="Every FOLLOWS edge of the chat's messages, child to parent; a fork's "
         "first messages point at forked_from_id in the original chat"
     )
+
+
+class ContextPreviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str
+    parent_id: str | None = Field(default=None, description="Default: the chat's HEAD")
+    context: ContextKnobs | None = None
+
+
+class PromptMessagePublic(BaseModel):
+    role: str
+    content: str
+
+
+class MemoryPublic(BaseModel):
+    chat_id: str
+    chat_title: str
+    date: datetime
+    prompt_id: str
+    prompt: str
+    reply_id: str
+    reply: str
+    score: float = Field(description="Reciprocal-rank fusion of the methods that found it")
+    ranks: dict[str, int] = Field(description="Rank per method (vector, keyword), 1 = best")
+
+
+class ContextPreview(BaseModel):
+    messages: list[PromptMessagePublic] = Field(description="Exactly what the model would get")
+    branch: list[MessagePublic]
+    memories: list[MemoryPublic]
+
+
+class ProvenanceItem(BaseModel):
+    via: str = Field(description='"branch" or "memory"')
+    score: float
+    rank: int
+    chat_id: str
+    chat_title: str
+    message: MessagePublic
+
+
+class ProvenanceList(BaseModel):
+    message_id: str
+    items: list[ProvenanceItem]

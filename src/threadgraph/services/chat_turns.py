@@ -20,14 +20,16 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from threadgraph.config import Settings
 from threadgraph.errors import InvalidInput, ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.models import Message, NewMessage, ReplyEnd, Role, Status, TurnStart
-from threadgraph.ports import ModelError, PromptMessage, Usage
-from threadgraph.services.context import branch_prompt
+from threadgraph.ports import Embedder, ModelError, Usage
+from threadgraph.rules import check_new_message
+from threadgraph.services.context import AssembledContext, ContextAssembler, ContextOptions
 from threadgraph.services.live_replies import LiveReplies, LiveReply, ReplyEvent
 from threadgraph.services.titles import make_title
 from threadgraph.store import Neo4jStore
@@ -44,12 +46,16 @@ class ChatTurns:
         store: Neo4jStore,
         catalog: ModelCatalog,
         settings: Settings,
+        embedder: Embedder,
+        assembler: ContextAssembler,
         live: LiveReplies | None = None,
         workers: int = 4,
     ) -> None:
         self.store = store
         self.catalog = catalog
         self.settings = settings
+        self.embedder = embedder
+        self.assembler = assembler
         self.live = live or LiveReplies()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reply")
         self._shutting_down = False
@@ -64,18 +70,51 @@ class ChatTurns:
         parent_id: str | None = None,
         message_id: str | None = None,
         model: str | None = None,
+        options: ContextOptions | None = None,
     ) -> tuple[TurnStart, LiveReply | None]:
         """Store the prompt and start the reply; returns the turn and its live stream
         (None when a retried prompt id finds a reply that has already ended)."""
         chat = self.store.get_chat(user_id, chat_id)
         model = model or chat.model or self.catalog.default_model()
-        prompt = NewMessage(Role.USER, content, id=message_id)
+        embedding = self._embed(content)
+        prompt = NewMessage(Role.USER, content, id=message_id, embedding=embedding)
         turn = self.store.begin_turn(user_id, chat.id, prompt, model, parent_id)
         if not turn.created:
             live = self.live.get(turn.reply.id)
             if live is not None or turn.reply.status is not Status.STREAMING:
                 return turn, live
-        return turn, self._start(user_id, turn, model)
+        return turn, self._start(user_id, turn, model, embedding, options)
+
+    def preview(
+        self,
+        user_id: str,
+        chat_id: str,
+        content: str,
+        parent_id: str | None = None,
+        options: ContextOptions | None = None,
+    ) -> AssembledContext:
+        """The context a draft prompt would get, without storing it or calling a model."""
+        chat = self.store.get_chat(user_id, chat_id)
+        leaf = parent_id or chat.head_id or chat.forked_from_id
+        if parent_id is not None:
+            parent = self.store.get_message(user_id, parent_id)
+            if parent.chat_id != chat.id and parent.id != chat.forked_from_id:
+                raise InvalidInput(f"parent_id {parent_id} is not a message of this chat")
+        check_new_message(NewMessage(Role.USER, content), self.settings.max_message_chars)
+        draft = Message(
+            id="draft",
+            chat_id=chat.id,
+            parent_id=leaf,
+            user_id=user_id,
+            role=Role.USER,
+            content=content,
+            status=Status.COMPLETE,
+            model=None,
+            created_at=datetime.now(UTC),
+        )
+        return self.assembler.assemble(
+            user_id, chat.id, leaf, content, self._embed(content), options, draft=draft
+        )
 
     def regenerate(
         self, user_id: str, message_id: str, model: str | None = None
@@ -87,7 +126,8 @@ class ChatTurns:
         chat = self.store.get_chat(user_id, old.chat_id)
         model = model or old.model or chat.model or self.catalog.default_model()
         turn = self.store.begin_reply(user_id, old.chat_id, old.parent_id, model)
-        return turn, self._start(user_id, turn, model)
+        prompt = self.store.get_message(user_id, old.parent_id)
+        return turn, self._start(user_id, turn, model, self._embed(prompt.content))
 
     def edit(
         self, user_id: str, message_id: str, content: str, model: str | None = None
@@ -96,8 +136,9 @@ class ChatTurns:
         old = self.store.get_message(user_id, message_id)
         chat = self.store.get_chat(user_id, old.chat_id)
         model = model or chat.model or self.catalog.default_model()
-        turn = self.store.begin_edit(user_id, old.id, content, model)
-        return turn, self._start(user_id, turn, model)
+        embedding = self._embed(content)
+        turn = self.store.begin_edit(user_id, old.id, content, model, embedding)
+        return turn, self._start(user_id, turn, model, embedding)
 
     def stop(self, user_id: str, reply_id: str) -> bool:
         """Ask a reply being written to stop; it ends ``incomplete`` with what it has."""
@@ -117,7 +158,23 @@ class ChatTurns:
 
     # -- generating ------------------------------------------------------------------------
 
-    def _start(self, user_id: str, turn: TurnStart, model: str) -> LiveReply:
+    def _embed(self, text: str) -> list[float] | None:
+        """The text's vector, or None: a failed embedding never costs the person a prompt
+        (``threadgraph embeddings backfill`` fills it in later)."""
+        try:
+            return self.embedder.embed([text])[0]
+        except Exception:
+            log.warning("embedding failed; the message is stored without one", exc_info=True)
+            return None
+
+    def _start(
+        self,
+        user_id: str,
+        turn: TurnStart,
+        model: str,
+        embedding: list[float] | None,
+        options: ContextOptions | None = None,
+    ) -> LiveReply:
         live = self.live.open(turn.reply.id)
         live.publish(
             ReplyEvent(
@@ -130,10 +187,10 @@ class ChatTurns:
             )
         )
         # The prompt's own branch, not HEAD's: another turn may already have moved HEAD.
-        budget = self.settings.context_chars
-        branch = self.store.recent_branch(user_id, turn.prompt.id, budget)
-        messages = branch_prompt(branch, budget)
-        self._pool.submit(self._generate, user_id, turn, model, messages, live)
+        context = self.assembler.assemble(
+            user_id, turn.prompt.chat_id, turn.prompt.id, turn.prompt.content, embedding, options
+        )
+        self._pool.submit(self._generate, user_id, turn, model, context, live)
         return live
 
     def _generate(
@@ -141,7 +198,7 @@ class ChatTurns:
         user_id: str,
         turn: TurnStart,
         model: str,
-        messages: list[PromptMessage],
+        context: AssembledContext,
         live: LiveReply,
     ) -> None:
         reply_id = turn.reply.id
@@ -150,7 +207,8 @@ class ChatTurns:
         status, error = Status.COMPLETE, None
         last_checkpoint = time.monotonic()
         try:
-            for piece in self.catalog.stream(model, messages, self.settings.max_reply_tokens):
+            pieces = self.catalog.stream(model, context.messages, self.settings.max_reply_tokens)
+            for piece in pieces:
                 if isinstance(piece, Usage):
                     usage = piece
                     continue
@@ -171,6 +229,8 @@ class ChatTurns:
 
         text = "".join(parts)
         end = ReplyEnd(
+            embedding=self._embed(text) if text.strip() else None,
+            used_context=context.sources,
             content=text,
             status=status,
             model=model,

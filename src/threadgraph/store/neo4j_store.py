@@ -31,8 +31,10 @@ from threadgraph.models import (
     Chat,
     ChatPage,
     ChatTree,
+    MemoryHit,
     Message,
     NewMessage,
+    Provenance,
     PruneResult,
     ReplyEnd,
     Role,
@@ -412,6 +414,10 @@ class Neo4jStore:
                 prompt_tokens=end.prompt_tokens,
                 error=end.error,
                 embedding=end.embedding,
+                used_context=[
+                    {"id": u.message_id, "via": u.via, "score": u.score, "rank": u.rank}
+                    for u in end.used_context
+                ],
                 now=_now(),
             ).single()
             return _message(row) if row is not None else None
@@ -440,12 +446,17 @@ class Neo4jStore:
         return self._write(work)
 
     def begin_edit(
-        self, user_id: str, message_id: str, content: str, reply_model: str
+        self,
+        user_id: str,
+        message_id: str,
+        content: str,
+        reply_model: str,
+        embedding: list[float] | None = None,
     ) -> TurnStart:
         """Edit a prompt: a new sibling prompt under the same parent, a streaming reply to
         it, HEAD on the reply. The original prompt and its replies stay as they are."""
         message_id = _lookup_id(message_id, "message")
-        prompt = NewMessage(Role.USER, content)
+        prompt = NewMessage(Role.USER, content, embedding=embedding)
         check_new_message(prompt, self._settings.max_message_chars)
 
         def work(tx: ManagedTransaction) -> TurnStart:
@@ -566,11 +577,19 @@ class Neo4jStore:
         # messages left and shows the history it continues.
         return top.parent_id if in_chat is not None else None
 
-    def recent_branch(self, user_id: str, leaf_id: str, budget_chars: int) -> list[Message]:
-        """The branch ending at ``leaf_id``, oldest first, cut to the newest messages that
-        fit ``budget_chars`` (the leaf always included). Reads at most what it keeps plus
-        one window, however deep the branch: this is what feeds a model."""
+    def recent_branch(
+        self,
+        user_id: str,
+        leaf_id: str,
+        budget: int,
+        cost: Callable[[Message], int] = lambda m: len(m.content),
+    ) -> list[Message]:
+        """The branch ending at ``leaf_id``, oldest first, cut to the newest messages whose
+        ``cost`` (characters by default; the context service counts tokens) fits
+        ``budget``; the leaf is always included. Reads at most what it keeps plus one
+        window, however deep the branch: this is what feeds a model."""
         leaf_id = _lookup_id(leaf_id, "message")
+        budget_chars = budget
 
         def work(tx: ManagedTransaction) -> list[Message]:
             newest_first: list[Message] = []
@@ -580,10 +599,11 @@ class Neo4jStore:
                 rows = tx.run(self._q["branch_window"], message_id=cursor, user_id=user_id)
                 batch = [_message(row) for row in rows]
                 for message in batch:
-                    if newest_first and used + len(message.content) > budget_chars:
+                    size = cost(message)
+                    if newest_first and used + size > budget_chars:
                         return newest_first
                     newest_first.append(message)
-                    used += len(message.content)
+                    used += size
                 full = len(batch) == BRANCH_WINDOW
                 cursor = batch[-1].parent_id if full else None
             return newest_first
@@ -592,6 +612,100 @@ class Neo4jStore:
         if not newest_first:
             raise NotFound(f"message {leaf_id} not found")
         return list(reversed(newest_first))
+
+    # -- memory, embeddings, provenance ---------------------------------------------------
+
+    def memory_candidates(
+        self,
+        user_id: str,
+        chat_id: str,
+        embedding: list[float] | None,
+        keywords: str,
+        exclude_ids: list[str],
+        vector_limit: int,
+        keyword_limit: int,
+        vector_floor: float,
+    ) -> list[MemoryHit]:
+        """Earlier exchanges of this user in other chats, by vector and by keyword (one
+        round trip); ranked per method, best first."""
+
+        def work(tx: ManagedTransaction) -> list[MemoryHit]:
+            rows = tx.run(
+                self._q["memory_candidates"],
+                user_id=user_id,
+                chat_id=chat_id,
+                # Without a vector the vector branch must match nothing: a zero vector
+                # has no cosine, so a floor above 1 discards whatever comes back.
+                embedding=embedding or [1.0] + [0.0] * (self._settings.embedding_dimension - 1),
+                vector_floor=vector_floor if embedding else 2.0,
+                vector_limit=vector_limit,
+                keywords=keywords,
+                keyword_limit=keyword_limit,
+                exclude_ids=exclude_ids,
+            )
+            return [
+                MemoryHit(
+                    via=row["via"],
+                    score=float(row["score"]),
+                    chat_id=row["chat_id"],
+                    chat_title=row["chat_title"],
+                    prompt_id=row["prompt"]["id"],
+                    prompt=row["prompt"]["content"],
+                    reply_id=row["reply"]["id"],
+                    reply=row["reply"]["content"],
+                    created_at=_native(row["prompt"]["created_at"]),
+                )
+                for row in rows
+            ]
+
+        return self._read(work)
+
+    def vector_index_dimension(self) -> int | None:
+        def work(tx: ManagedTransaction) -> int | None:
+            row = tx.run(self._q["vector_index_dimension"]).single()
+            return int(row["dimension"]) if row is not None else None
+
+        return self._read(work)
+
+    def messages_missing_embeddings(self, limit: int) -> list[tuple[str, str]]:
+        def work(tx: ManagedTransaction) -> list[tuple[str, str]]:
+            rows = tx.run(self._q["messages_missing_embeddings"], limit=limit)
+            return [(row["id"], row["content"]) for row in rows]
+
+        return self._read(work)
+
+    def count_missing_embeddings(self) -> int:
+        def work(tx: ManagedTransaction) -> int:
+            row = tx.run(self._q["count_missing_embeddings"]).single()
+            return int(row["missing"]) if row is not None else 0
+
+        return self._read(work)
+
+    def set_embeddings(self, rows: list[tuple[str, list[float]]]) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(
+                self._q["set_embeddings"], rows=[{"id": i, "embedding": e} for i, e in rows]
+            ).consume()
+
+        self._write(work)
+
+    def provenance(self, user_id: str, message_id: str) -> list[Provenance]:
+        message = self.get_message(user_id, message_id)
+
+        def work(tx: ManagedTransaction) -> list[Provenance]:
+            rows = tx.run(self._q["provenance"], message_id=message.id, user_id=user_id)
+            return [
+                Provenance(
+                    message=_message({**row, "parent_id": None}),
+                    chat_title=row["chat_title"],
+                    via=row["via"],
+                    score=float(row["score"]),
+                    rank=int(row["rank"]),
+                )
+                for row in rows
+            ]
+
+        return self._read(work)
 
     # Steps shared by the write transactions above.
 

@@ -1,0 +1,68 @@
+// Memory: earlier exchanges of the same user, found by meaning and by words.
+
+// name: memory_candidates
+// One round trip: the vector index (filtered by user inside the index query) and the
+// full-text index (filtered by user after it: Lucene cannot), each hit turned into its
+// exchange (a prompt and its newest complete reply), from the user's other live chats,
+// leaving out what is already on the branch. Ranks are fused by the service.
+CYPHER 25
+CALL () {
+  MATCH (m:Message)
+    SEARCH m IN (VECTOR INDEX message_embedding FOR $embedding WHERE m.user_id = $user_id LIMIT $vector_limit)
+    SCORE AS score
+  WITH m, score WHERE score >= $vector_floor
+  RETURN m, score, 'vector' AS via
+  UNION ALL
+  WITH 1 AS _ WHERE $keywords <> ''
+  CALL db.index.fulltext.queryNodes('message_content', $keywords, {limit: $keyword_limit})
+    YIELD node, score
+  WITH node AS m, score WHERE m.user_id = $user_id
+  RETURN m, score, 'keyword' AS via
+}
+WITH m, score, via
+WHERE m.status = 'complete' AND NOT m.id IN $exclude_ids
+MATCH (m)-[:BELONGS_TO]->(c:Chat)
+WHERE c.id <> $chat_id AND c.deleted_at IS NULL
+OPTIONAL MATCH (m)-[:FOLLOWS]->(up:Message {role: 'user'})
+OPTIONAL CALL (m) {
+  MATCH (down:Message {role: 'assistant', status: 'complete'})-[:FOLLOWS]->(m)
+  RETURN down ORDER BY down.created_at DESC LIMIT 1
+}
+WITH m, score, via, c,
+     CASE m.role WHEN 'user' THEN m ELSE up END AS prompt,
+     CASE m.role WHEN 'user' THEN down ELSE m END AS reply
+WHERE prompt IS NOT NULL AND reply IS NOT NULL AND NOT prompt.id IN $exclude_ids
+RETURN via, score, c.id AS chat_id, c.title AS chat_title,
+       prompt {.id, .content, .created_at} AS prompt,
+       reply {.id, .content, .created_at} AS reply
+ORDER BY via, score DESC
+
+// name: vector_index_dimension
+SHOW VECTOR INDEXES YIELD name, options
+WHERE name = 'message_embedding'
+RETURN options.indexConfig.`vector.dimensions` AS dimension
+
+// name: messages_missing_embeddings
+MATCH (m:Message)
+WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
+RETURN m.id AS id, m.content AS content
+LIMIT $limit
+
+// name: count_missing_embeddings
+MATCH (m:Message)
+WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
+RETURN count(m) AS missing
+
+// name: set_embeddings
+UNWIND $rows AS row
+MATCH (m:Message {id: row.id})
+SET m.embedding = row.embedding
+
+// name: provenance
+// What a reply was built from: USED_CONTEXT edges in rank order, with the chats.
+MATCH (r:Message {id: $message_id})
+WHERE r.user_id = $user_id
+MATCH (r)-[u:USED_CONTEXT]->(m:Message)-[:BELONGS_TO]->(c:Chat)
+RETURN u.via AS via, u.score AS score, u.rank AS rank, c.id AS chat_id, c.title AS chat_title,
+       m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message
+ORDER BY u.rank

@@ -1,0 +1,2 @@
+"""Embedding adapters: sentence-transformers offline (default) or an OpenAI-compatible
+embeddings endpoint."""

