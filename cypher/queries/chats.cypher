@@ -14,7 +14,7 @@ CREATE (c:Chat {
   created_at: $now, updated_at: $now
 })
 CREATE (c)-[:BELONGS_TO]->(u)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, null AS head_id,
+RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, null AS head_id,
        null AS forked_from_id
 
 // name: get_chat
@@ -22,7 +22,7 @@ MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
 WHERE c.deleted_at IS NULL
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
 OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
+RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
        f.id AS forked_from_id
 
 // name: list_chats
@@ -38,7 +38,7 @@ ORDER BY c.updated_at DESC, c.id DESC
 LIMIT $limit
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
 OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
+RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
        f.id AS forked_from_id
 ORDER BY c.updated_at DESC, c.id DESC
 
@@ -49,7 +49,7 @@ SET c.title = $title, c.title_source = 'user'
 WITH c
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
 OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
+RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
        f.id AS forked_from_id
 
 // name: lock_chat_for_delete
@@ -102,7 +102,7 @@ CREATE (c:Chat {
 })
 CREATE (c)-[:BELONGS_TO]->(u)
 CREATE (c)-[:FORKED_FROM]->(p)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, null AS head_id,
+RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, null AS head_id,
        p.id AS forked_from_id
 
 // name: set_generated_title
@@ -119,7 +119,7 @@ SET c.model = $model
 WITH c
 OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
 OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
-RETURN c {.id, .title, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
+RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
        f.id AS forked_from_id
 
 // name: chat_title

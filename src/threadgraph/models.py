@@ -36,6 +36,7 @@ class Chat:
     updated_at: datetime
     head_id: str | None
     forked_from_id: str | None = None  # the message this chat continues from
+    title_source: str = "user"  # default | generated | user | fork
 
 
 @dataclass(frozen=True)

@@ -278,6 +278,8 @@ class ChatTurns:
 
     def _title(self, user_id: str, prompt: Message, reply: str, model: str) -> None:
         try:
+            if self.store.get_chat(user_id, prompt.chat_id).title_source != "default":
+                return  # named by the person (or already titled): no model call
             title = make_title(self.catalog, model, prompt.content, reply)
             self.store.set_generated_title(user_id, prompt.chat_id, title)
         except ThreadgraphError as error:

@@ -120,6 +120,10 @@ class ContextAssembler:
         )
         branch = [m for m in branch if m.content and m.status is not Status.FAILED]
         if draft is not None:
+            # The store always returns its leaf; for a draft the leaf is the parent, which
+            # must fit the budget like any other message.
+            while branch and sum(self._cost(m) for m in branch) > budget:
+                branch.pop(0)
             branch.append(draft)
         memories: list[Memory] = []
         if options.memory and options.k > 0:

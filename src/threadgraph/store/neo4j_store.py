@@ -895,6 +895,7 @@ def _chat(row: Any) -> Chat:
         updated_at=_native(data["updated_at"]),
         head_id=row["head_id"],
         forked_from_id=row.get("forked_from_id"),
+        title_source=data.get("title_source") or "user",
     )
 
 
