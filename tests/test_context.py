@@ -105,7 +105,7 @@ def test_knobs_and_exclusion_of_the_current_chat(client: TestClient) -> None:
         f"/api/chats/{chat}/context", json={"content": "How are my tomatoes in the garden?"}
     ).json()
     assert {m["chat_title"] for m in preview["memories"]} == {"Garden again"}
-    assert [m["content"] for m in preview["branch"]][0].startswith("The tomatoes")
+    assert preview["branch"][0]["content"].startswith("The tomatoes")
 
     off = client.post(
         f"/api/chats/{chat}/context",
@@ -175,7 +175,7 @@ def test_embedding_dimension_mismatch_refuses_to_start(
 ) -> None:
     wrong = app_settings.model_copy(update={"embeddings": "openai", "embedding_dimension": 8})
     with (
-        pytest.raises(ThreadgraphError, match="8-dimensional.*384 dimensions"),
+        pytest.raises(ThreadgraphError, match=r"8-dimensional.*384 dimensions"),
         TestClient(create_app(wrong)),
     ):
         pass
