@@ -1,0 +1,95 @@
+"""Context assembly latency with 1k, 10k and 100k messages in the store.
+
+    .venv/bin/python -m bench.context_assembly [--sizes 1000 10000 100000] [--reads 100]
+
+The asking person owns 10% of the messages (in chats of 10 exchanges), the rest belong
+to others; the asking chat's branch is 50 messages deep. Vectors are random unit vectors
+(quality is bench/retrieval_eval's business; the index does the same work). The prompt's
+embedding is timed on its own; assembly is timed with the embedding already made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+from bench.harness import bench_neo4j, percentiles
+from threadgraph.embeddings.local import shared_counter, shared_embedder
+from threadgraph.models import NewMessage, Role
+from threadgraph.rules import new_id
+from threadgraph.services.context import ContextAssembler
+from threadgraph.store import Neo4jStore
+
+WORDS = "graph neo4j chat branch memory vector index garden tomato cat travel recipe code".split()
+
+
+def unit_vector(rng: random.Random) -> list[float]:
+    v = [rng.gauss(0, 1) for _ in range(384)]
+    norm = sum(x * x for x in v) ** 0.5
+    return [x / norm for x in v]
+
+
+def sentence(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(20))
+
+
+def grow(store: Neo4jStore, users: list[str], asker: str, count: int, rng: random.Random) -> None:
+    written = 0
+    while written < count:
+        owner = asker if rng.random() < 0.10 else rng.choice(users)
+        chat = store.create_chat(owner, "bench")
+        for i in range(20):
+            role = Role.USER if i % 2 == 0 else Role.ASSISTANT
+            new = NewMessage(role, sentence(rng), embedding=unit_vector(rng))
+            store.append_message(owner, chat.id, new)
+        written += 20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--reads", type=int, default=100)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    with bench_neo4j() as settings:
+        store = Neo4jStore.connect(settings)
+        store.migrate()
+        users = [store.ensure_user(new_id(), f"other {i}").id for i in range(9)]
+        asker = store.ensure_user(new_id(), "asker").id
+        asking = store.create_chat(asker, "asking")
+        head = ""
+        for i in range(50):
+            role = Role.USER if i % 2 == 0 else Role.ASSISTANT
+            new = NewMessage(role, sentence(rng), embedding=unit_vector(rng))
+            head = store.append_message(asker, asking.id, new).message.id
+        assembler = ContextAssembler(store, shared_counter(), settings)
+        embedder = shared_embedder()
+        embedder.embed(["warm up"])
+        total = 50
+        for size in sorted(args.sizes):
+            started = time.perf_counter()
+            grow(store, users, asker, size - total, rng)
+            total = size
+            print(f"{size:>7} messages (written in {time.perf_counter() - started:.0f} s)")
+            question = "how do I keep my tomato garden and graph memory in order"
+            embedding = embedder.embed([question])[0]
+            for _ in range(5):
+                assembler.assemble(asker, asking.id, head, question, embedding)
+            samples = []
+            for _ in range(args.reads):
+                t = time.perf_counter()
+                context = assembler.assemble(asker, asking.id, head, question, embedding)
+                samples.append((time.perf_counter() - t) * 1000)
+            print(f"  assembly ({len(context.memories)} memories): {percentiles(samples)}")
+        embeds = []
+        for i in range(args.reads):
+            t = time.perf_counter()
+            embedder.embed([f"question {i}: how do I keep my tomato garden in order"])
+            embeds.append((time.perf_counter() - t) * 1000)
+        print(f"prompt embedding alone: {percentiles(embeds)}")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Retrieval quality: recall@1/5/10 of the right earlier exchange, by the vector index
+alone, the full-text index alone, and the fused memories of the real assembly.
+
+    .venv/bin/python -m bench.retrieval_eval [--people 5] [--facts 8] [--distractors 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bench.harness import bench_neo4j
+from tests.retrieval_eval import Recall, evaluate, seed_person
+from threadgraph.embeddings.local import shared_counter, shared_embedder
+from threadgraph.services.context import ContextAssembler
+from threadgraph.store import Neo4jStore
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=5)
+    parser.add_argument("--facts", type=int, default=8)
+    parser.add_argument("--distractors", type=int, default=300)
+    args = parser.parse_args()
+    with bench_neo4j() as settings:
+        store = Neo4jStore.connect(settings)
+        store.migrate()
+        embedder = shared_embedder()
+        assembler = ContextAssembler(store, shared_counter(), settings)
+        recall = Recall()
+        for seed in range(100, 100 + args.people):
+            user, questions = seed_person(store, embedder, seed, args.facts, args.distractors)
+            evaluate(store, embedder, assembler, user, questions, recall)
+        print(
+            f"{args.people} people, {args.facts} facts and {args.distractors} distractor chats "
+            f"each, {recall.questions} questions"
+        )
+        print(recall.table())
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The retrieval evaluation, shared by its test (small) and bench/retrieval_eval (large).
+
+For each synthetic person: every fact and every distractor is its own chat (a prompt and
+a reply, embedded as the server would), then each question is asked in a new chat
+through the real context assembly, and we record where the fact's exchange ranked:
+by the vector index alone, the full-text index alone, and the fused memories.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.synthetic_history import ACK, person_history
+from threadgraph.models import NewMessage, Role
+from threadgraph.ports import Embedder
+from threadgraph.rules import new_id
+from threadgraph.services.context import ContextAssembler, ContextOptions, fuse, keyword_query
+from threadgraph.store import Neo4jStore
+
+KS = (1, 5, 10)
+
+
+@dataclass
+class Recall:
+    hits: dict[str, dict[int, int]] = field(
+        default_factory=lambda: {m: dict.fromkeys(KS, 0) for m in ("vector", "keyword", "fused")}
+    )
+    questions: int = 0
+
+    def add(self, method: str, rank: int | None) -> None:
+        for k in KS:
+            if rank is not None and rank <= k:
+                self.hits[method][k] += 1
+
+    def rate(self, method: str, k: int) -> float:
+        return self.hits[method][k] / max(self.questions, 1)
+
+    def table(self) -> str:
+        lines = ["method    " + "  ".join(f"recall@{k:<2}" for k in KS)]
+        for method in ("vector", "keyword", "fused"):
+            lines.append(f"{method:<9} " + "  ".join(f"{self.rate(method, k):9.2f}" for k in KS))
+        return "\n".join(lines)
+
+
+def seed_person(
+    store: Neo4jStore, embedder: Embedder, seed: int, facts: int, distractors: int
+) -> tuple[str, list[tuple[str, str]]]:
+    """A person with their history written; returns the user id and (question, fact
+    prompt id) pairs."""
+    user = store.ensure_user(new_id(), f"person {seed}").id
+    known, noise = person_history(seed, facts, distractors)
+    texts = [f.statement for f in known] + noise
+    vectors = embedder.embed(texts + [ACK])
+    ack_vector = vectors[-1]
+    answers = []
+    for i, text in enumerate(texts):
+        chat = store.create_chat(user, text[:40])
+        prompt = store.append_message(
+            user, chat.id, NewMessage(Role.USER, text, embedding=vectors[i])
+        ).message
+        store.append_message(user, chat.id, NewMessage(Role.ASSISTANT, ACK, embedding=ack_vector))
+        if i < len(known):
+            answers.append((known[i].question, prompt.id))
+    return user, answers
+
+
+def evaluate(
+    store: Neo4jStore,
+    embedder: Embedder,
+    assembler: ContextAssembler,
+    user: str,
+    questions: list[tuple[str, str]],
+    recall: Recall,
+) -> None:
+    options = ContextOptions(k=max(KS), memory_budget_tokens=100_000, vector_floor=0.0)
+    for question, answer in questions:
+        chat = store.create_chat(user, "question")
+        embedding = embedder.embed([question])[0]
+        hits = store.memory_candidates(
+            user, chat.id, embedding, keyword_query(question), [], 40, 40, options.vector_floor
+        )
+        for method in ("vector", "keyword"):
+            ranked = [m.hit.prompt_id for m in fuse([h for h in hits if h.via == method])]
+            recall.add(method, ranked.index(answer) + 1 if answer in ranked else None)
+        context = assembler.assemble(user, chat.id, None, question, embedding, options)
+        fused = [m.hit.prompt_id for m in context.memories]
+        recall.add("fused", fused.index(answer) + 1 if answer in fused else None)
+        recall.questions += 1
+        store.delete_chat(user, chat.id)
