@@ -21,7 +21,21 @@ from threadgraph.rules import new_id
 from threadgraph.services.context import ContextAssembler
 from threadgraph.store import Neo4jStore
 
-WORDS = "graph neo4j chat branch memory vector index garden tomato cat travel recipe code".split()
+WORDS = [
+    "graph",
+    "neo4j",
+    "chat",
+    "branch",
+    "memory",
+    "vector",
+    "index",
+    "garden",
+    "tomato",
+    "cat",
+    "travel",
+    "recipe",
+    "code",
+]
 
 
 def unit_vector(rng: random.Random) -> list[float]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from bench.harness import bench_neo4j
 from tests.retrieval_eval import Recall, evaluate, seed_person
+
+from bench.harness import bench_neo4j
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.services.context import ContextAssembler
 from threadgraph.store import Neo4jStore

@@ -50,7 +50,7 @@ def seed_person(
     user = store.ensure_user(new_id(), f"person {seed}").id
     known, noise = person_history(seed, facts, distractors)
     texts = [f.statement for f in known] + noise
-    vectors = embedder.embed(texts + [ACK])
+    vectors = embedder.embed([*texts, ACK])
     ack_vector = vectors[-1]
     answers = []
     for i, text in enumerate(texts):
