@@ -21,21 +21,26 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=5)
     parser.add_argument("--facts", type=int, default=8)
     parser.add_argument("--distractors", type=int, default=300)
+    parser.add_argument("--keyword-weights", type=float, nargs="+", default=[1.0, 0.5, 0.25, 0.0])
     args = parser.parse_args()
     with bench_neo4j() as settings:
         store = Neo4jStore.connect(settings)
         store.migrate()
         embedder = shared_embedder()
         assembler = ContextAssembler(store, shared_counter(), settings)
-        recall = Recall()
-        for seed in range(100, 100 + args.people):
-            user, questions = seed_person(store, embedder, seed, args.facts, args.distractors)
-            evaluate(store, embedder, assembler, user, questions, recall)
-        print(
-            f"{args.people} people, {args.facts} facts and {args.distractors} distractor chats "
-            f"each, {recall.questions} questions"
-        )
-        print(recall.table())
+        people = [
+            seed_person(store, embedder, seed, args.facts, args.distractors)
+            for seed in range(100, 100 + args.people)
+        ]
+        for weight in args.keyword_weights:
+            recall = Recall()
+            for user, questions in people:
+                evaluate(store, embedder, assembler, user, questions, recall, weight)
+            print(
+                f"{args.people} people, {args.facts} facts and {args.distractors} distractor "
+                f"chats each, {recall.questions} questions; keyword weight {weight}"
+            )
+            print(recall.table())
         store.close()
 
 

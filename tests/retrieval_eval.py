@@ -71,8 +71,11 @@ def evaluate(
     user: str,
     questions: list[tuple[str, str]],
     recall: Recall,
+    keyword_weight: float = 0.5,
 ) -> None:
-    options = ContextOptions(k=max(KS), memory_budget_tokens=100_000, vector_floor=0.0)
+    options = ContextOptions(
+        k=max(KS), memory_budget_tokens=100_000, vector_floor=0.0, keyword_weight=keyword_weight
+    )
     for question, answer in questions:
         chat = store.create_chat(user, "question")
         embedding = embedder.embed([question])[0]

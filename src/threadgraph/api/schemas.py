@@ -99,6 +99,7 @@ class ContextKnobs(BaseModel):
     vector_floor: float | None = Field(default=None, ge=-1, le=1)
     branch_budget_tokens: int | None = Field(default=None, ge=1, le=200_000)
     memory_budget_tokens: int | None = Field(default=None, ge=0, le=100_000)
+    keyword_weight: float | None = Field(default=None, ge=0, le=10)
 
 
 class MessageCreate(BaseModel):

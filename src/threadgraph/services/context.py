@@ -18,6 +18,7 @@ score and rank, written as USED_CONTEXT edges when the reply ends.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from threadgraph.config import Settings
@@ -52,6 +53,7 @@ class ContextOptions:
     branch_budget_tokens: int = 3000
     memory_budget_tokens: int = 1000
     candidates: int = 40
+    keyword_weight: float = 0.5  # the full-text ranking's weight in the fusion (vector: 1)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ContextOptions:
@@ -62,6 +64,7 @@ class ContextOptions:
             branch_budget_tokens=settings.branch_budget_tokens,
             memory_budget_tokens=settings.memory_budget_tokens,
             candidates=settings.memory_candidates,
+            keyword_weight=settings.memory_keyword_weight,
         )
 
     def with_overrides(self, **overrides: object) -> ContextOptions:
@@ -98,6 +101,7 @@ class ContextAssembler:
         self.store = store
         self.counter = counter
         self.defaults = ContextOptions.from_settings(settings)
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="memory")
 
     def assemble(
         self,
@@ -112,6 +116,14 @@ class ContextAssembler:
         """The context for a reply to the message ``leaf_id`` (the stored prompt), or, for
         a preview, to ``draft`` placed under ``leaf_id``."""
         options = options or self.defaults
+        # The two reads do not depend on each other: memories leave out the current chat
+        # in the query and the branch's other messages (a fork's history) afterwards.
+        wants_memory = options.memory and options.k > 0
+        candidates = (
+            self._pool.submit(self._candidates, user_id, chat_id, query, query_embedding, options)
+            if wants_memory
+            else None
+        )
         budget = options.branch_budget_tokens - (self.counter.count(draft.content) if draft else 0)
         branch = (
             self.store.recent_branch(user_id, leaf_id, max(budget, 1), self._cost)
@@ -126,8 +138,14 @@ class ContextAssembler:
                 branch.pop(0)
             branch.append(draft)
         memories: list[Memory] = []
-        if options.memory and options.k > 0:
-            memories = self._memories(user_id, chat_id, query, query_embedding, branch, options)
+        if candidates is not None:
+            on_branch = {m.id for m in branch}
+            hits = [
+                h
+                for h in candidates.result()
+                if h.prompt_id not in on_branch and h.reply_id not in on_branch
+            ]
+            memories = self._select(hits, options)
         messages = [PromptMessage(m.role.value, m.content) for m in branch]
         if memories:
             messages.insert(0, PromptMessage("system", render_memories(memories)))
@@ -136,28 +154,30 @@ class ContextAssembler:
     def _cost(self, message: Message) -> int:
         return self.counter.count(message.content)
 
-    def _memories(
+    def _candidates(
         self,
         user_id: str,
         chat_id: str,
         query: str,
         embedding: list[float] | None,
-        branch: list[Message],
         options: ContextOptions,
-    ) -> list[Memory]:
-        hits = self.store.memory_candidates(
+    ) -> list[MemoryHit]:
+        return self.store.memory_candidates(
             user_id,
             chat_id,
             embedding,
             keyword_query(query),
-            exclude_ids=[m.id for m in branch],
+            exclude_ids=[],
             vector_limit=options.candidates,
             keyword_limit=options.candidates,
             vector_floor=options.vector_floor,
         )
-        fused = fuse(hits)
-        kept, used = [], 0
-        for memory in fused:
+
+    def _select(self, hits: list[MemoryHit], options: ContextOptions) -> list[Memory]:
+        """Fused best first, up to k and within the memory token budget."""
+        kept: list[Memory] = []
+        used = 0
+        for memory in fuse(hits, options.keyword_weight):
             cost = self.counter.count(memory.hit.prompt) + self.counter.count(memory.hit.reply)
             if used + cost > options.memory_budget_tokens:
                 continue
@@ -168,8 +188,14 @@ class ContextAssembler:
         return kept
 
 
-def fuse(hits: list[MemoryHit]) -> list[Memory]:
-    """Reciprocal-rank fusion of each method's ranking, one entry per exchange."""
+def fuse(hits: list[MemoryHit], keyword_weight: float = 1.0) -> list[Memory]:
+    """Weighted reciprocal-rank fusion of each method's ranking, one entry per exchange.
+
+    The full-text ranking counts ``keyword_weight`` times as much as the vector one: on
+    our evaluation (bench/retrieval_eval.py) equal weights let keyword noise push true
+    matches down; see the README for the figures.
+    """
+    weight = {"vector": 1.0, "keyword": keyword_weight}
     best: dict[str, MemoryHit] = {}
     ranks: dict[str, dict[str, int]] = {}
     for via in ("vector", "keyword"):
@@ -181,7 +207,7 @@ def fuse(hits: list[MemoryHit]) -> list[Memory]:
             ranks.setdefault(hit.prompt_id, {})[via] = len(seen)
             best.setdefault(hit.prompt_id, hit)
     memories = [
-        Memory(best[pid], sum(1.0 / (RRF_K + r) for r in by_via.values()), by_via)
+        Memory(best[pid], sum(weight[v] / (RRF_K + r) for v, r in by_via.items()), by_via)
         for pid, by_via in ranks.items()
     ]
     return sorted(memories, key=lambda m: (-m.score, m.hit.prompt_id))
