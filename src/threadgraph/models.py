@@ -155,3 +155,12 @@ class PruneResult:
 class AppendResult:
     message: Message
     created: bool  # False when a retried client-given id found the message already there
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    via: str  # "vector" or "keyword"
+    score: float
+    message: Message
+    chat_title: str
+    on_active_branch: bool

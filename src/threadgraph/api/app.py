@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from threadgraph import __version__
-from threadgraph.api import chats, errors, health, messages, model_list
+from threadgraph.api import chats, errors, health, messages, model_list, search
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.embeddings.openai_embeddings import OpenAIEmbedder
@@ -22,6 +22,7 @@ from threadgraph.llm.openai_endpoint import OpenAIEndpoint
 from threadgraph.ports import Embedder
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.context import ContextAssembler
+from threadgraph.services.search import Search
 from threadgraph.store import Neo4jStore
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
             app.state.store = store
             app.state.settings = settings
             app.state.turns = turns
+            app.state.search = Search(store, embedder)
             yield
         finally:
             if turns is not None:
@@ -120,4 +122,5 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     app.include_router(model_list.router)
     app.include_router(chats.router)
     app.include_router(messages.router)
+    app.include_router(search.router)
     return app

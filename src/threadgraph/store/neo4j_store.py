@@ -38,6 +38,7 @@ from threadgraph.models import (
     PruneResult,
     ReplyEnd,
     Role,
+    SearchHit,
     Siblings,
     Status,
     TurnStart,
@@ -701,6 +702,46 @@ class Neo4jStore:
                     via=row["via"],
                     score=float(row["score"]),
                     rank=int(row["rank"]),
+                )
+                for row in rows
+            ]
+
+        return self._read(work)
+
+    def search_messages(
+        self,
+        user_id: str,
+        embedding: list[float] | None,
+        keywords: str,
+        limit: int,
+        vector_floor: float,
+        chat_id: str | None = None,
+        role: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[SearchHit]:
+        """Hits by vector and by keyword, unfused (the search service fuses them)."""
+
+        def work(tx: ManagedTransaction) -> list[SearchHit]:
+            rows = tx.run(
+                self._q["search_messages"],
+                user_id=user_id,
+                embedding=embedding or [1.0] + [0.0] * (self._settings.embedding_dimension - 1),
+                vector_floor=vector_floor if embedding else 2.0,
+                keywords=keywords,
+                limit=limit,
+                chat_id=chat_id,
+                role=role,
+                since=since,
+                until=until,
+            )
+            return [
+                SearchHit(
+                    via=row["via"],
+                    score=float(row["score"]),
+                    message=_message(row),
+                    chat_title=row["chat_title"],
+                    on_active_branch=bool(row["on_active_branch"]),
                 )
                 for row in rows
             ]
