@@ -1,0 +1,82 @@
+"""Every query in cypher/browser runs against real data and returns what its header says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from neo4j import Driver
+
+from tests.graph_helpers import rows
+from threadgraph.config import Settings
+
+
+def turn(client: TestClient, chat_id: str, content: str) -> dict[str, Any]:
+    body: dict[str, Any] = client.post(
+        f"/api/chats/{chat_id}/messages", json={"content": content, "stream": False}
+    ).json()
+    return body
+
+
+def run_file(driver: Driver, settings: Settings, name: str, **params: Any) -> list[dict[str, Any]]:
+    text = (settings.cypher_dir / "browser" / name).read_text()
+    return rows(driver, settings.neo4j_database, text, **params)
+
+
+def test_browser_queries_on_a_branched_forked_chat(
+    client: TestClient, driver: Driver, app_settings: Settings
+) -> None:
+    # Memories need an earlier chat; the main chat then has two branches and a fork.
+    earlier = client.post("/api/chats", json={"title": "Earlier"}).json()["id"]
+    turn(client, earlier, "My favourite tree is the ginkgo.")
+    chat = client.post("/api/chats", json={"title": "Main"}).json()["id"]
+    first = turn(client, chat, "Which tree do I like most?")
+    client.post(
+        f"/api/messages/{first['prompt']['id']}/edit",
+        json={"content": "What is my favourite tree?", "stream": False},
+    )
+    fork = client.post(f"/api/messages/{first['reply']['id']}/fork", json={}).json()["chat"]
+    in_fork = turn(client, fork["id"], "And my favourite flower?")
+    settings = app_settings
+
+    branches = run_file(driver, settings, "chat_branches.cypher", chatId=chat)
+    assert len(branches) == 2
+    assert [b["active"] for b in branches] == [True, False]
+    assert all(b["messages"] == 2 for b in branches)
+    assert branches[0]["turns"][0].startswith("user: What is my favourite tree?")
+
+    ancestry = run_file(
+        driver, settings, "message_ancestry.cypher", messageId=in_fork["reply"]["id"]
+    )
+    assert [a["chat"] for a in ancestry] == ["Main", "Main", "Main (fork)", "Main (fork)"]
+    assert ancestry[0]["role"] == "user"
+
+    sources = run_file(driver, settings, "reply_sources.cypher", messageId=first["reply"]["id"])
+    assert {s["via"] for s in sources} == {"branch", "memory"}
+    assert any(s["chat"] == "Earlier" for s in sources if s["via"] == "memory")
+    assert set(sources[0]) == {"via", "rank", "score", "chat", "role", "preview"}
+
+    forks = run_file(driver, settings, "forks_of_message.cypher", messageId=first["reply"]["id"])
+    assert [(f["chat_id"], f["own_messages"]) for f in forks] == [(fork["id"], 2)]
+
+    overview = {
+        o["title"]: o
+        for o in run_file(
+            driver, settings, "user_chats_overview.cypher", userId=settings.local_user_id
+        )
+    }
+    assert overview["Main"]["messages"] == 4
+    assert overview["Main"]["branches"] == 2
+    assert overview["Main"]["forks"] == 1
+    assert overview["Main (fork)"]["messages"] == 2
+
+
+def test_every_browser_query_is_documented_and_tested(settings: Settings) -> None:
+    folder = settings.cypher_dir / "browser"
+    readme = (folder / "README.md").read_text()
+    tested = (settings.cypher_dir.parent / "tests" / "test_browser_queries.py").read_text()
+    for query in sorted(folder.glob("*.cypher")):
+        assert query.name in readme, query.name
+        assert query.name in tested, query.name
+        header = query.read_text().splitlines()[0]
+        assert header.startswith("//"), query.name
