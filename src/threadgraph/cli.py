@@ -30,6 +30,14 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("migrate", help="apply schema migrations")
 
+    export = commands.add_parser("export", help="write a chat or a whole history as a graph")
+    export.add_argument("--scope", choices=["chat", "all"], default="all")
+    export.add_argument("--id", help="the chat's id, for --scope chat")
+    export.add_argument("--format", choices=["graphml", "gexf", "json", "cypher"], default="json")
+    export.add_argument("--embeddings", action="store_true", help="include message vectors")
+    export.add_argument("--user", help="whose history (default: the local user)")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+
     embeddings = commands.add_parser("embeddings", help="manage message embeddings")
     embeddings.add_argument("action", choices=["backfill"])
     embeddings.add_argument("--batch", type=int, default=64, help="messages per batch")
@@ -43,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             return _neo4j(settings, args.action)
         if args.command == "migrate":
             return _migrate(settings)
+        if args.command == "export":
+            return _export(settings, args)
         if args.command == "embeddings":
             return _backfill(settings, args.batch)
     except ThreadgraphError as error:
@@ -104,6 +114,30 @@ def _backfill(settings: Settings, batch: int) -> int:
     return 0
 
 
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from threadgraph.services.export import Exporter
+    from threadgraph.store import Neo4jStore
+
+    _ensure_neo4j(settings, quiet=args.output is None)
+    store = Neo4jStore.connect(settings)
+    try:
+        exporter = Exporter(store)
+        user = args.user or settings.local_user_id
+        graph = exporter.graph(user, args.scope, args.id, args.embeddings)
+        text = exporter.render(graph, args.format)
+    finally:
+        store.close()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+        print(f"wrote {nodes} nodes and {edges} relationships to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     import uvicorn
 
@@ -117,10 +151,11 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     return 0
 
 
-def _ensure_neo4j(settings: Settings) -> None:
+def _ensure_neo4j(settings: Settings, quiet: bool = False) -> None:
     if settings.uses_local_neo4j:
         status = LocalNeo4j(settings).start()
-        print(f"Neo4j {status.describe()}")
+        if not quiet:
+            print(f"Neo4j {status.describe()}")
 
 
 if __name__ == "__main__":

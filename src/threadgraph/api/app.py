@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from threadgraph import __version__
-from threadgraph.api import chats, errors, health, messages, model_list, search
+from threadgraph.api import chats, errors, export, health, messages, model_list, search
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.embeddings.openai_embeddings import OpenAIEmbedder
@@ -123,4 +123,5 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     app.include_router(chats.router)
     app.include_router(messages.router)
     app.include_router(search.router)
+    app.include_router(export.router)
     return app

@@ -1,0 +1,44 @@
+// Parts of the graph for export (services/export.py builds networkx graphs from them).
+
+// name: export_user_nodes
+// A person's whole history: the user, every chat (hidden ones hold forks' history) and
+// every message.
+MATCH (u:User {id: $user_id})
+CALL (u) {
+  RETURN u AS n
+  UNION
+  MATCH (n:Chat)-[:BELONGS_TO]->(u)
+  RETURN n
+  UNION
+  MATCH (n:Message {user_id: $user_id})
+  RETURN n
+}
+RETURN n.id AS id, labels(n)[0] AS label, properties(n) AS properties
+
+// name: export_chat_nodes
+// One chat: the user, the chat, its messages, and the history a fork continues (the
+// fork point's ancestry, with those messages' chats).
+MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(u:User {id: $user_id})
+WHERE c.deleted_at IS NULL
+CALL (c, u) {
+  RETURN u AS n
+  UNION
+  RETURN c AS n
+  UNION
+  MATCH (n:Message)-[:BELONGS_TO]->(c)
+  RETURN n
+  UNION
+  MATCH (c)-[:FORKED_FROM]->(:Message)-[:FOLLOWS*0..]->(n:Message)
+  RETURN n
+  UNION
+  MATCH (c)-[:FORKED_FROM]->(:Message)-[:FOLLOWS*0..]->(:Message)-[:BELONGS_TO]->(n:Chat)
+  RETURN n
+}
+RETURN n.id AS id, labels(n)[0] AS label, properties(n) AS properties
+
+// name: export_relationships
+// Every relationship between the exported nodes (by their application ids).
+UNWIND $ids AS id
+MATCH (a {id: id})-[r]->(b)
+WHERE b.id IN $ids AND (a:User OR a:Chat OR a:Message OR a:Topic)
+RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS properties

@@ -1,0 +1,143 @@
+"""Export a chat or a person's whole history as a graph file, built with networkx.
+
+Formats: GraphML and GEXF (Gephi, Cytoscape, yEd), node-link JSON (d3, the web app, and
+threadgraph's own import), and a Cypher script that recreates the part in an empty
+Neo4j. Node keys are the application ids; labels and relationship types are kept as the
+``label`` / ``type`` attributes. Embeddings are left out unless asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import networkx as nx
+
+from threadgraph.errors import InvalidInput
+from threadgraph.store import Neo4jStore
+
+FORMATS = ("graphml", "gexf", "json", "cypher")
+SCOPES = ("chat", "all")
+MEDIA_TYPES = {
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "json": "application/json",
+    "cypher": "text/plain; charset=utf-8",
+}
+LABELS = ("User", "Chat", "Message", "Topic")  # the only labels an export may create
+TYPES = ("BELONGS_TO", "FOLLOWS", "HEAD", "FORKED_FROM", "USED_CONTEXT")
+
+
+class Exporter:
+    def __init__(self, store: Neo4jStore) -> None:
+        self.store = store
+
+    def graph(
+        self, user_id: str, scope: str, scope_id: str | None, embeddings: bool = False
+    ) -> nx.MultiDiGraph[str]:
+        if scope not in SCOPES:
+            raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}")
+        if scope == "chat" and not scope_id:
+            raise InvalidInput("scope=chat needs the chat's id")
+        nodes, edges = self.store.export_subgraph(user_id, scope, scope_id)
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        for node in nodes:
+            props = {k: _plain(v) for k, v in node["properties"].items()}
+            if not embeddings:
+                props.pop("embedding", None)
+            graph.add_node(node["id"], label=node["label"], **props)
+        for edge in edges:
+            props = {k: _plain(v) for k, v in edge["properties"].items()}
+            graph.add_edge(
+                edge["source"], edge["target"], key=edge["type"], type=edge["type"], **props
+            )
+        return graph
+
+    def render(self, graph: nx.MultiDiGraph[str], fmt: str) -> str:
+        if fmt == "json":
+            return json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1)
+        if fmt == "graphml":
+            return "\n".join(nx.generate_graphml(_flat(graph)))
+        if fmt == "gexf":
+            return "\n".join(nx.generate_gexf(_flat(graph)))
+        if fmt == "cypher":
+            return cypher_script(graph)
+        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}")
+
+
+def _plain(value: Any) -> Any:
+    """Neo4j temporal values become ISO strings; everything else stays as it is."""
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _flat(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """GraphML and GEXF take scalar attributes only: lists (embeddings) become JSON text,
+    and missing values are left out."""
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **_scalars(data))
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        flat.add_edge(source, target, key=key, **_scalars(data))
+    return flat
+
+
+def _scalars(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: json.dumps(v) if isinstance(v, list | dict) else v
+        for k, v in data.items()
+        if v is not None
+    }
+
+
+def cypher_script(graph: nx.MultiDiGraph[str]) -> str:
+    """Statements that recreate the graph in an empty Neo4j. Values are written as Cypher
+    literals (escaped); labels and types come only from the fixed lists above."""
+    lines = [
+        "// threadgraph export: run in an empty database (Neo4j Browser or cypher-shell).",
+        "CREATE CONSTRAINT IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE;",
+        "CREATE CONSTRAINT IF NOT EXISTS FOR (n:Chat) REQUIRE n.id IS UNIQUE;",
+        "CREATE CONSTRAINT IF NOT EXISTS FOR (n:Message) REQUIRE n.id IS UNIQUE;",
+    ]
+    for node, data in graph.nodes(data=True):
+        label = data.get("label")
+        if label not in LABELS:
+            continue
+        props = {k: v for k, v in data.items() if k != "label" and v is not None}
+        props["id"] = node
+        lines.append(f"CREATE (:{label} {_literal(props)});")
+    for source, target, data in graph.edges(data=True):
+        rel = data.get("type")
+        if rel not in TYPES:
+            continue
+        props = {k: v for k, v in data.items() if k != "type" and v is not None}
+        lines.append(
+            f"MATCH (a {{id: {_literal(source)}}}), (b {{id: {_literal(target)}}}) "
+            f"CREATE (a)-[:{rel} {_literal(props)}]->(b);"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+        return "'" + escaped.replace("\r", "\\r").replace("\t", "\\t") + "'"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"`{k.replace('`', '')}`: {_literal(v)}" for k, v in value.items())
+            + "}"
+        )
+    return _literal(str(value))
