@@ -101,7 +101,8 @@ def test_cypher_script_recreates_the_graph_in_an_empty_neo4j(
             for statement in split_statements(script):
                 driver.execute_query(statement, database_="neo4j")
             records, _, _ = driver.execute_query(
-                "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS nodes, count(r) AS rels",
+                "MATCH (n) OPTIONAL MATCH (n)-[r]->() "
+                "RETURN count(DISTINCT n) AS nodes, count(r) AS rels",
                 database_="neo4j",
             )
             texts, _, _ = driver.execute_query(
