@@ -13,7 +13,7 @@ from threadgraph.store.migrations import load_migrations, split_statements
 def test_schema_version_is_the_latest_migration(store: Neo4jStore, settings: Settings) -> None:
     migrations = load_migrations(settings.cypher_dir / "migrations")
     assert [m.version for m in migrations] == sorted(m.version for m in migrations)
-    assert store.schema_version() == migrations[-1].version == 4
+    assert store.schema_version() == migrations[-1].version == 5
 
 
 def test_migrate_again_applies_nothing_new(
@@ -24,14 +24,14 @@ def test_migrate_again_applies_nothing_new(
         settings.neo4j_database,
         "MATCH (m:SchemaMigration) RETURN m.version AS v, m.applied_at AS at ORDER BY v",
     )
-    assert store.migrate() == 4
+    assert store.migrate() == 5
     after = rows(
         driver,
         settings.neo4j_database,
         "MATCH (m:SchemaMigration) RETURN m.version AS v, m.applied_at AS at ORDER BY v",
     )
     assert after == before
-    assert [r["v"] for r in after] == [1, 2, 3, 4]
+    assert [r["v"] for r in after] == [1, 2, 3, 4, 5]
 
 
 def test_constraints_and_indexes_exist_and_are_online(driver: Driver, settings: Settings) -> None:

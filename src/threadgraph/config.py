@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     memory_candidates: int = 40  # fetched from each index before fusion
     memory_keyword_weight: float = 0.5  # full-text vs vector (1.0) in the rank fusion
 
+    # Topics extracted after each reply (offline, with the embedding model).
+    topics_enabled: bool = True
+
     # Embeddings: "local" (all-MiniLM-L6-v2, offline) or "openai" (the endpoint above).
     embeddings: str = "local"
     embedding_model: str = "text-embedding-3-small"

@@ -11,7 +11,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from threadgraph import __version__
-from threadgraph.api import chats, errors, export, health, messages, model_list, search
+from threadgraph.api import (
+    chats,
+    errors,
+    export,
+    health,
+    messages,
+    model_list,
+    search,
+    topics,
+)
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.embeddings.openai_embeddings import OpenAIEmbedder
@@ -124,4 +133,5 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     app.include_router(messages.router)
     app.include_router(search.router)
     app.include_router(export.router)
+    app.include_router(topics.router)
     return app

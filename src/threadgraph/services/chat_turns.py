@@ -32,6 +32,7 @@ from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler, ContextOptions
 from threadgraph.services.live_replies import LiveReplies, LiveReply, ReplyEvent
 from threadgraph.services.titles import make_title
+from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
 from threadgraph.store import Neo4jStore
 
 log = logging.getLogger(__name__)
@@ -255,10 +256,13 @@ class ChatTurns:
                 )
             )
         self.live.close(reply_id)
-        # A root prompt and its reply make the first exchange: time for a title (the
-        # store keeps a title the person chose or one already generated).
-        if status is Status.COMPLETE and turn.prompt.parent_id is None:
-            self._title(user_id, turn.prompt, text, model)
+        # Enrichment, off the hot path: the reader already has the whole reply.
+        if status is Status.COMPLETE:
+            self._topics(user_id, turn.prompt, reply_id, text)
+            # A root prompt and its reply make the first exchange: time for a title (the
+            # store keeps a title the person chose or one already generated).
+            if turn.prompt.parent_id is None:
+                self._title(user_id, turn.prompt, text, model)
 
     def _checkpoint(self, reply_id: str, text: str) -> None:
         try:
@@ -275,6 +279,23 @@ class ChatTurns:
                 time.sleep(0.5 * 2**attempt)
         log.error("reply %s could not be saved; it will be marked incomplete", reply_id)
         return None
+
+    def _topics(self, user_id: str, prompt: Message, reply_id: str, reply: str) -> None:
+        if not self.settings.topics_enabled:
+            return
+        try:
+            for topic in extract_topics(self.embedder, prompt.content, reply):
+                self.store.link_topic(
+                    user_id,
+                    topic.name,
+                    topic.normalized,
+                    topic.embedding,
+                    [prompt.id, reply_id],
+                    topic.score,
+                    DUPLICATE_THRESHOLD,
+                )
+        except Exception:  # topics are a bonus: never let them disturb a reply
+            log.warning("topic extraction for reply %s failed", reply_id, exc_info=True)
 
     def _title(self, user_id: str, prompt: Message, reply: str, model: str) -> None:
         try:

@@ -30,7 +30,7 @@ RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the top ranks' we
 MAX_KEYWORDS = 24
 _WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
 # Common words carry no topic; leaving them out keeps keyword hits meaningful.
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     (  # noqa: SIM905 - a word list reads best as words
         "the and for are but not you all any can had her was one our out has him his how "
         "new now old see two way who did its let put say she too use what when where which "
@@ -218,7 +218,7 @@ def keyword_query(text: str) -> str:
     words only, each quoted (so AND, NOT, *, ~, : are just words), joined by OR."""
     words: list[str] = []
     for word in _WORD.findall(text.lower()):
-        if word not in _STOPWORDS and word not in words:
+        if word not in STOPWORDS and word not in words:
             words.append(word)
     return " OR ".join(f'"{w}"' for w in words[:MAX_KEYWORDS])
 

@@ -770,6 +770,89 @@ class Neo4jStore:
 
         return self._read(work)
 
+    # -- topics ----------------------------------------------------------------------------
+
+    def link_topic(
+        self,
+        user_id: str,
+        name: str,
+        normalized: str,
+        embedding: list[float],
+        message_ids: list[str],
+        score: float,
+        duplicate_threshold: float,
+    ) -> str:
+        """Attach the messages to the person's topic of this name, or to a near-duplicate
+        of it, creating the topic when it is new; returns the topic id."""
+
+        def work(tx: ManagedTransaction) -> str:
+            found = tx.run(
+                self._q["find_topic_exact"], user_id=user_id, normalized=normalized
+            ).single()
+            if found is None:
+                found = tx.run(
+                    self._q["find_topic_near"],
+                    user_id=user_id,
+                    embedding=embedding,
+                    duplicate_threshold=duplicate_threshold,
+                ).single()
+            row = tx.run(
+                self._q["link_topic"],
+                user_id=user_id,
+                topic_id=new_id(),
+                name=name,
+                normalized=found["normalized"] if found is not None else normalized,
+                embedding=embedding,
+                message_ids=message_ids,
+                score=score,
+                now=_now(),
+            ).single()
+            assert row is not None
+            return str(row["id"])
+
+        return self._write(work)
+
+    def list_topics(self, user_id: str, limit: int = 100) -> list[dict[str, Any]]:
+        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            rows = tx.run(self._q["list_topics"], user_id=user_id, limit=limit)
+            return [{**r.data(), "last_used": _native(r["last_used"])} for r in rows]
+
+        return self._read(work)
+
+    def topic_detail(
+        self, user_id: str, topic_id: str
+    ) -> tuple[str, list[tuple[Message, str, float]]]:
+        topic_id = _lookup_id(topic_id, "topic")
+
+        def work(tx: ManagedTransaction) -> tuple[str, list[tuple[Message, str, float]]]:
+            rows = list(tx.run(self._q["topic_detail"], topic_id=topic_id, user_id=user_id))
+            if not rows:
+                raise NotFound(f"topic {topic_id} not found")
+            return rows[0]["name"], [
+                (_message({**r, "parent_id": None}), r["chat_title"], float(r["score"]))
+                for r in rows
+            ]
+
+        return self._read(work)
+
+    def chat_topics(self, user_id: str, chat_id: str) -> list[dict[str, Any]]:
+        chat = self.get_chat(user_id, chat_id)
+
+        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            rows = tx.run(self._q["chat_topics"], chat_id=chat.id, user_id=user_id)
+            return [r.data() for r in rows]
+
+        return self._read(work)
+
+    def related_chats(self, user_id: str, chat_id: str, limit: int = 10) -> list[dict[str, Any]]:
+        chat = self.get_chat(user_id, chat_id)
+
+        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            rows = tx.run(self._q["related_chats"], chat_id=chat.id, user_id=user_id, limit=limit)
+            return [r.data() for r in rows]
+
+        return self._read(work)
+
     # Steps shared by the write transactions above.
 
     def _lock_chat(self, tx: ManagedTransaction, user_id: str, chat_id: str) -> _Placement:

@@ -1,0 +1,65 @@
+// Topics: (:Message)-[:BELONGS_TO {score}]->(:Topic {id, user_id, name, normalized,
+// embedding, created_at}). Topics belong to one person and are shared by their chats.
+
+// name: find_topic_exact
+MATCH (t:Topic {user_id: $user_id, normalized: $normalized})
+RETURN t.normalized AS normalized
+LIMIT 1
+
+// name: find_topic_near
+// The person's nearest topic by meaning, if it is close enough to be the same one.
+CYPHER 25
+MATCH (t:Topic)
+  SEARCH t IN (VECTOR INDEX topic_embedding FOR $embedding WHERE t.user_id = $user_id LIMIT 1)
+  SCORE AS score
+WITH t, score WHERE score >= $duplicate_threshold
+RETURN t.normalized AS normalized
+
+// name: link_topic
+// Create the topic if it is new (MERGE on the constrained pair), and link the exchange's
+// messages to it.
+MERGE (t:Topic {user_id: $user_id, normalized: $normalized})
+ON CREATE SET t.id = $topic_id, t.name = $name, t.embedding = $embedding, t.created_at = $now
+WITH t
+UNWIND $message_ids AS message_id
+MATCH (m:Message {id: message_id})
+WHERE m.user_id = $user_id
+MERGE (m)-[b:BELONGS_TO]->(t)
+SET b.score = $score
+RETURN DISTINCT t.id AS id
+
+// name: list_topics
+MATCH (t:Topic {user_id: $user_id})<-[:BELONGS_TO]-(m:Message)-[:BELONGS_TO]->(c:Chat)
+WHERE c.deleted_at IS NULL
+RETURN t.id AS id, t.name AS name, count(DISTINCT m) AS messages, count(DISTINCT c) AS chats,
+       max(m.created_at) AS last_used
+ORDER BY last_used DESC
+LIMIT $limit
+
+// name: topic_detail
+// One topic: where it came up, over time.
+MATCH (t:Topic {id: $topic_id, user_id: $user_id})
+MATCH (t)<-[b:BELONGS_TO]-(m:Message)-[:BELONGS_TO]->(c:Chat)
+WHERE c.deleted_at IS NULL
+RETURN t.name AS name, c.id AS chat_id, c.title AS chat_title, b.score AS score,
+       m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message
+ORDER BY m.created_at
+
+// name: chat_topics
+MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+MATCH (t:Topic)<-[b:BELONGS_TO]-(:Message)-[:BELONGS_TO]->(c)
+RETURN t.id AS id, t.name AS name, count(b) AS messages, max(b.score) AS score
+ORDER BY messages DESC, score DESC
+
+// name: related_chats
+// Chats that share topics with this one, most shared first.
+MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+MATCH (c)<-[:BELONGS_TO]-(:Message)-[:BELONGS_TO]->(t:Topic)
+WITH c, collect(DISTINCT t) AS mine
+UNWIND mine AS t
+MATCH (t)<-[:BELONGS_TO]-(:Message)-[:BELONGS_TO]->(other:Chat)
+WHERE other <> c AND other.deleted_at IS NULL
+RETURN other.id AS chat_id, other.title AS title, count(DISTINCT t) AS shared,
+       collect(DISTINCT t.name)[..5] AS topics
+ORDER BY shared DESC, title
+LIMIT $limit
