@@ -35,13 +35,12 @@ def test_topics_are_extracted_shared_and_relate_chats(
     topics = until(lambda: client.get(f"/api/chats/{second}/topics").json())
     assert all({"id", "name", "messages", "score"} <= set(t) for t in topics)
 
-    everything = until(
-        lambda: (
-            (t := client.get("/api/topics").json())
-            and any(x["name"].lower() == "neo4j" and x["chats"] == 2 for x in t)
-            and t
-        )
-    )
+    def neo4j_in_both() -> list[dict[str, Any]]:
+        listed: list[dict[str, Any]] = client.get("/api/topics").json()
+        found = any(t["name"].lower() == "neo4j" and t["chats"] == 2 for t in listed)
+        return listed if found else []
+
+    everything = until(neo4j_in_both)
     neo4j = next(t for t in everything if t["name"].lower() == "neo4j")
     assert neo4j["messages"] == 4  # both prompts and both replies
 
