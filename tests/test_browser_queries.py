@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from tests.graph_helpers import rows
+from tests.wait import until
 from threadgraph.config import Settings
 
 
@@ -16,6 +17,11 @@ def turn(client: TestClient, chat_id: str, content: str) -> dict[str, Any]:
         f"/api/chats/{chat_id}/messages", json={"content": content, "stream": False}
     ).json()
     return body
+
+
+def settle_topics(client: TestClient, chat_id: str) -> None:
+    """Topics are written after the reply; wait until this chat has some."""
+    until(lambda: client.get(f"/api/chats/{chat_id}/topics").json())
 
 
 def run_file(driver: Driver, settings: Settings, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -58,6 +64,15 @@ def test_browser_queries_on_a_branched_forked_chat(
 
     forks = run_file(driver, settings, "forks_of_message.cypher", messageId=first["reply"]["id"])
     assert [(f["chat_id"], f["own_messages"]) for f in forks] == [(fork["id"], 2)]
+
+    settle_topics(client, chat)
+    topics = run_file(driver, settings, "user_top_topics.cypher", userId=settings.local_user_id)
+    assert topics
+    assert set(topics[0]) == {"topic", "chats", "messages", "alongside"}
+    top = client.get("/api/topics").json()[0]
+    over_time = run_file(driver, settings, "topic_over_time.cypher", topicId=top["id"])
+    assert len(over_time) == top["messages"]
+    assert [o["at"] for o in over_time] == sorted(o["at"] for o in over_time)
 
     overview = {
         o["title"]: o

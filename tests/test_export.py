@@ -12,6 +12,7 @@ import networkx as nx
 from fastapi.testclient import TestClient
 from neo4j import GraphDatabase
 
+from tests.wait import until
 from threadgraph.config import Settings
 from threadgraph.local_neo4j import LocalNeo4j
 from threadgraph.store.migrations import split_statements
@@ -65,6 +66,22 @@ def test_chat_export_has_its_tree_and_the_forks_history(client: TestClient) -> N
     assert any(len(n.get("embedding", [])) == 384 for n in with_vectors["nodes"])
 
 
+def test_topic_export(client: TestClient) -> None:
+    chat, _, _ = branched_history(client)
+    topics = until(lambda: client.get(f"/api/chats/{chat}/topics").json())
+    data = json.loads(export(client, scope="topic", id=topics[0]["id"], format="json"))
+    mentions = client.get(f"/api/topics/{topics[0]['id']}").json()["mentions"]
+    labels = [n["label"] for n in data["nodes"]]
+    assert labels.count("Topic") == 1
+    assert labels.count("Message") == len(mentions)
+    assert "Chat" in labels
+    about = [
+        e for e in data["edges"] if e["type"] == "BELONGS_TO" and e["target"] == topics[0]["id"]
+    ]
+    assert len(about) == len(mentions)
+    assert all("score" in e for e in about)
+
+
 def test_graphml_and_gexf_open_with_networkx(client: TestClient) -> None:
     branched_history(client)
     whole = json.loads(export(client, scope="all", format="json"))
@@ -80,6 +97,7 @@ def test_bad_export_requests(client: TestClient) -> None:
     assert client.get("/api/export", params={"format": "pdf"}).status_code == 400
     assert client.get("/api/export", params={"scope": "galaxy"}).status_code == 400
     assert client.get("/api/export", params={"scope": "chat"}).status_code == 400
+    assert client.get("/api/export", params={"scope": "topic"}).status_code == 400
     missing = client.get(
         "/api/export", params={"scope": "chat", "id": "00000000-0000-4000-8000-000000000099"}
     )

@@ -42,3 +42,20 @@ UNWIND $ids AS id
 MATCH (a {id: id})-[r]->(b)
 WHERE b.id IN $ids AND (a:User OR a:Chat OR a:Message OR a:Topic)
 RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS properties
+
+// name: export_topic_nodes
+// One topic's neighbourhood: the topic, the messages about it, their chats, the user.
+MATCH (t:Topic {id: $topic_id, user_id: $user_id})
+MATCH (u:User {id: $user_id})
+CALL (t, u) {
+  RETURN t AS n
+  UNION
+  RETURN u AS n
+  UNION
+  MATCH (n:Message)-[:BELONGS_TO]->(t)
+  RETURN n
+  UNION
+  MATCH (:Topic {id: t.id})<-[:BELONGS_TO]-(:Message)-[:BELONGS_TO]->(n:Chat)
+  RETURN n
+}
+RETURN n.id AS id, labels(n)[0] AS label, properties(n) AS properties

@@ -31,8 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply schema migrations")
 
     export = commands.add_parser("export", help="write a chat or a whole history as a graph")
-    export.add_argument("--scope", choices=["chat", "all"], default="all")
-    export.add_argument("--id", help="the chat's id, for --scope chat")
+    export.add_argument("--scope", choices=["chat", "topic", "all"], default="all")
+    export.add_argument("--id", help="the chat's or topic's id, for --scope chat|topic")
     export.add_argument("--format", choices=["graphml", "gexf", "json", "cypher"], default="json")
     export.add_argument("--embeddings", action="store_true", help="include message vectors")
     export.add_argument("--user", help="whose history (default: the local user)")

@@ -23,8 +23,8 @@ EXTENSIONS = {"graphml": "graphml", "gexf": "gexf", "json": "json", "cypher": "c
 def export(
     store: StoreDep,
     user_id: UserIdDep,
-    scope: Annotated[str, Query(description="chat or all")] = "all",
-    id: Annotated[str | None, Query(description="the chat's id, for scope=chat")] = None,
+    scope: Annotated[str, Query(description="chat, topic or all")] = "all",
+    id: Annotated[str | None, Query(description="the chat's or topic's id")] = None,
     format: Annotated[str, Query(description=" | ".join(FORMATS))] = "json",
     embeddings: bool = False,
 ) -> Response:

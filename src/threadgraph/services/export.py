@@ -1,5 +1,7 @@
 """Export a chat or a person's whole history as a graph file, built with networkx.
 
+Scopes: one chat (with the history a fork continues), one topic's neighbourhood (the
+topic, its messages and their chats), or a person's whole history.
 Formats: GraphML and GEXF (Gephi, Cytoscape, yEd), node-link JSON (d3, the web app, and
 threadgraph's own import), and a Cypher script that recreates the part in an empty
 Neo4j. Node keys are the application ids; labels and relationship types are kept as the
@@ -18,7 +20,7 @@ from threadgraph.errors import InvalidInput
 from threadgraph.store import Neo4jStore
 
 FORMATS = ("graphml", "gexf", "json", "cypher")
-SCOPES = ("chat", "all")
+SCOPES = ("chat", "topic", "all")
 MEDIA_TYPES = {
     "graphml": "application/graphml+xml",
     "gexf": "application/gexf+xml",
@@ -38,8 +40,8 @@ class Exporter:
     ) -> nx.MultiDiGraph[str]:
         if scope not in SCOPES:
             raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}")
-        if scope == "chat" and not scope_id:
-            raise InvalidInput("scope=chat needs the chat's id")
+        if scope != "all" and not scope_id:
+            raise InvalidInput(f"scope={scope} needs the {scope}'s id")
         nodes, edges = self.store.export_subgraph(user_id, scope, scope_id)
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for node in nodes:
@@ -102,6 +104,7 @@ def cypher_script(graph: nx.MultiDiGraph[str]) -> str:
         "CREATE CONSTRAINT IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE;",
         "CREATE CONSTRAINT IF NOT EXISTS FOR (n:Chat) REQUIRE n.id IS UNIQUE;",
         "CREATE CONSTRAINT IF NOT EXISTS FOR (n:Message) REQUIRE n.id IS UNIQUE;",
+        "CREATE CONSTRAINT IF NOT EXISTS FOR (n:Topic) REQUIRE n.id IS UNIQUE;",
     ]
     for node, data in graph.nodes(data=True):
         label = data.get("label")

@@ -752,18 +752,21 @@ class Neo4jStore:
         self, user_id: str, scope: str, chat_id: str | None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Nodes (id, label, properties) and relationships (source, type, target,
-        properties) of one chat or a user's whole history, in one read transaction."""
-        if scope == "chat":
-            chat_id = _lookup_id(chat_id or "", "chat")
+        properties) of one chat (``chat_id``), one topic's neighbourhood (``chat_id`` is
+        then the topic's id) or a user's whole history, in one read transaction."""
+        if scope in ("chat", "topic"):
+            chat_id = _lookup_id(chat_id or "", scope)
 
         def work(tx: ManagedTransaction) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             if scope == "chat":
                 result = tx.run(self._q["export_chat_nodes"], user_id=user_id, chat_id=chat_id)
+            elif scope == "topic":
+                result = tx.run(self._q["export_topic_nodes"], user_id=user_id, topic_id=chat_id)
             else:
                 result = tx.run(self._q["export_user_nodes"], user_id=user_id)
             nodes = [record.data() for record in result]
-            if scope == "chat" and not nodes:
-                raise NotFound(f"chat {chat_id} not found")
+            if scope != "all" and not nodes:
+                raise NotFound(f"{scope} {chat_id} not found")
             ids = [n["id"] for n in nodes]
             edges = [r.data() for r in tx.run(self._q["export_relationships"], ids=ids)]
             return nodes, edges
