@@ -6,3 +6,14 @@ RETURN u {.id, .name, .created_at} AS user
 // name: get_user
 MATCH (u:User {id: $user_id})
 RETURN u {.id, .name, .created_at} AS user
+
+// name: busiest_user
+MATCH (m:Message)
+RETURN m.user_id AS user_id, count(*) AS messages
+ORDER BY messages DESC
+LIMIT 1
+
+// name: count_user_messages
+MATCH (m:Message)
+WHERE $user_id IS NULL OR m.user_id = $user_id
+RETURN count(m) AS messages

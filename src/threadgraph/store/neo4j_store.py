@@ -128,6 +128,26 @@ class Neo4jStore:
 
         return self._write(work)
 
+    def busiest_user(self) -> str:
+        """The user with the most messages (for benchmarks and maintenance)."""
+
+        def work(tx: ManagedTransaction) -> str:
+            row = tx.run(self._q["busiest_user"]).single()
+            if row is None:
+                raise NotFound("there are no messages")
+            return str(row["user_id"])
+
+        return self._read(work)
+
+    def count_user_messages(self, user_id: str | None) -> int:
+        """Messages of one user, or of everyone with None."""
+
+        def work(tx: ManagedTransaction) -> int:
+            row = tx.run(self._q["count_user_messages"], user_id=user_id).single()
+            return int(row["messages"]) if row is not None else 0
+
+        return self._read(work)
+
     # -- chats -------------------------------------------------------------------------
 
     def create_chat(
