@@ -15,6 +15,7 @@ import random
 import time
 
 from bench.harness import bench_neo4j, percentiles
+from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.models import NewMessage, Role
 from threadgraph.rules import new_id
@@ -60,15 +61,45 @@ def grow(store: Neo4jStore, users: list[str], asker: str, count: int, rng: rando
         written += 20
 
 
+def time_assembly(
+    assembler: ContextAssembler, asker: str, chat_id: str, head: str, reads: int
+) -> None:
+    question = "how do I keep my tomato garden and graph memory in order"
+    embedding = shared_embedder().embed([question])[0]
+    for _ in range(5):
+        assembler.assemble(asker, chat_id, head, question, embedding)
+    samples = []
+    for _ in range(reads):
+        t = time.perf_counter()
+        context = assembler.assemble(asker, chat_id, head, question, embedding)
+        samples.append((time.perf_counter() - t) * 1000)
+    print(f"  assembly ({len(context.memories)} memories): {percentiles(samples)}")
+
+
+def again(store: Neo4jStore, settings: Settings, reads: int) -> None:
+    asker, chat_id, head = store.bench_asker()
+    print(
+        f"{store.count_user_messages(None)} messages in the store, "
+        f"{store.count_user_messages(asker)} the asker's"
+    )
+    time_assembly(ContextAssembler(store, shared_counter(), settings), asker, chat_id, head, reads)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--reads", type=int, default=100)
+    parser.add_argument(
+        "--again", action="store_true", help="time the last run's asker again, writing nothing"
+    )
     args = parser.parse_args()
     rng = random.Random(7)
     with bench_neo4j() as settings:
         store = Neo4jStore.connect(settings)
         store.migrate()
+        if args.again:
+            again(store, settings, args.reads)
+            return
         users = [store.ensure_user(new_id(), f"other {i}").id for i in range(9)]
         asker = store.ensure_user(new_id(), "asker").id
         asking = store.create_chat(asker, "asking")
@@ -86,16 +117,7 @@ def main() -> None:
             grow(store, users, asker, size - total, rng)
             total = size
             print(f"{size:>7} messages (written in {time.perf_counter() - started:.0f} s)")
-            question = "how do I keep my tomato garden and graph memory in order"
-            embedding = embedder.embed([question])[0]
-            for _ in range(5):
-                assembler.assemble(asker, asking.id, head, question, embedding)
-            samples = []
-            for _ in range(args.reads):
-                t = time.perf_counter()
-                context = assembler.assemble(asker, asking.id, head, question, embedding)
-                samples.append((time.perf_counter() - t) * 1000)
-            print(f"  assembly ({len(context.memories)} memories): {percentiles(samples)}")
+            time_assembly(assembler, asker, asking.id, head, args.reads)
         embeds = []
         for i in range(args.reads):
             t = time.perf_counter()

@@ -17,3 +17,10 @@ LIMIT 1
 MATCH (m:Message)
 WHERE $user_id IS NULL OR m.user_id = $user_id
 RETURN count(m) AS messages
+
+// name: bench_asker
+// The newest benchmark asker (bench/context_assembly.py): its asking chat and HEAD.
+MATCH (u:User {name: 'asker'})<-[:BELONGS_TO]-(c:Chat {title: 'asking'})-[:HEAD]->(h:Message)
+RETURN u.id AS user_id, c.id AS chat_id, h.id AS head_id
+ORDER BY u.created_at DESC
+LIMIT 1

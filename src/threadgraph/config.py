@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     memory_k: int = 5  # earlier exchanges at most
     memory_budget_tokens: int = 1000
     memory_vector_floor: float = 0.35  # cosine similarity below which a memory is noise
-    memory_candidates: int = 40  # fetched from each index before fusion
+    memory_candidates: int = 20  # fetched from each index before fusion
     memory_keyword_weight: float = 0.5  # full-text vs vector (1.0) in the rank fusion
 
     # Topics extracted after each reply (offline, with the embedding model).

@@ -52,7 +52,7 @@ class ContextOptions:
     vector_floor: float = 0.35
     branch_budget_tokens: int = 3000
     memory_budget_tokens: int = 1000
-    candidates: int = 40
+    candidates: int = 20
     keyword_weight: float = 0.5  # the full-text ranking's weight in the fusion (vector: 1)
 
     @classmethod

@@ -139,6 +139,17 @@ class Neo4jStore:
 
         return self._read(work)
 
+    def bench_asker(self) -> tuple[str, str, str]:
+        """The last context benchmark's asker: user, asking chat, HEAD (bench only)."""
+
+        def work(tx: ManagedTransaction) -> tuple[str, str, str]:
+            row = tx.run(self._q["bench_asker"]).single()
+            if row is None:
+                raise NotFound("no benchmark asker: run bench.context_assembly first")
+            return str(row["user_id"]), str(row["chat_id"]), str(row["head_id"])
+
+        return self._read(work)
+
     def count_user_messages(self, user_id: str | None) -> int:
         """Messages of one user, or of everyone with None."""
 
