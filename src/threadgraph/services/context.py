@@ -191,9 +191,11 @@ class ContextAssembler:
 def fuse(hits: list[MemoryHit], keyword_weight: float = 1.0) -> list[Memory]:
     """Weighted reciprocal-rank fusion of each method's ranking, one entry per exchange.
 
-    The full-text ranking counts ``keyword_weight`` times as much as the vector one: on
-    our evaluation (bench/retrieval_eval.py) equal weights let keyword noise push true
-    matches down; see the README for the figures.
+    The full-text ranking counts ``keyword_weight`` times as much as the vector one.
+    Measured with bench/retrieval_eval.py: with 40 candidates per index, keyword noise
+    pushed true matches down (fused recall@1 0.53 against 0.72 for vectors alone); with
+    20 the fusion nearly matches vectors at @1 and beats them at @5, and weights from
+    0.25 to 1.0 gave the same figures. 0.5 keeps words as the second opinion.
     """
     weight = {"vector": 1.0, "keyword": keyword_weight}
     best: dict[str, MemoryHit] = {}
