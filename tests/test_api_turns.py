@@ -67,7 +67,12 @@ def test_history_model_choice_and_title(client: TestClient, fake_openai: FakeOpe
     stream_turn(client, chat["id"], content="first question")
     stream_turn(client, chat["id"], content="second question")
 
-    last = [r for r in fake_openai.chat_requests("fake-echo") if r.get("stream")][-1]
+    # The title request runs in the background and may come in between: pick the turn's.
+    last = next(
+        r
+        for r in reversed(fake_openai.chat_requests("fake-echo"))
+        if r["messages"][-1]["content"] == "second question"
+    )
     contents = [(m["role"], m["content"]) for m in last["messages"]]
     assert contents == [
         ("user", "first question"),
