@@ -1,12 +1,14 @@
 // Memory: earlier exchanges of the same user, found by meaning and by words.
 
 // name: memory_candidates
-// One round trip: the vector index (filtered by user inside the index query) and the
-// full-text index (filtered by user after it: Lucene cannot), each hit turned into its
+// The vector index (filtered by user inside the index query; skipped when $embedding is
+// null) and the full-text index (filtered by user after it, Lucene cannot; skipped when
+// $keywords is empty), each hit turned into its
 // exchange (a prompt and its newest complete reply), from the user's other live chats,
 // leaving out what is already on the branch. Ranks are fused by the service.
 CYPHER 25
 CALL () {
+  WITH 1 AS _ WHERE $embedding IS NOT NULL
   MATCH (m:Message)
     SEARCH m IN (VECTOR INDEX message_embedding FOR $embedding WHERE m.user_id = $user_id LIMIT $vector_limit)
     SCORE AS score

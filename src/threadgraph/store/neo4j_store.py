@@ -666,12 +666,10 @@ class Neo4jStore:
                 self._q["memory_candidates"],
                 user_id=user_id,
                 chat_id=chat_id,
-                # Without a vector the vector branch must match nothing: a zero vector
-                # has no cosine, so a floor above 1 discards whatever comes back.
-                embedding=embedding or [1.0] + [0.0] * (self._settings.embedding_dimension - 1),
-                vector_floor=vector_floor if embedding else 2.0,
+                embedding=embedding,  # None skips the vector index
+                vector_floor=vector_floor,
                 vector_limit=vector_limit,
-                keywords=keywords,
+                keywords=keywords,  # "" skips the full-text index
                 keyword_limit=keyword_limit,
                 exclude_ids=exclude_ids,
             )
