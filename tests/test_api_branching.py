@@ -9,20 +9,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from tests.api_helpers import turn
 from tests.graph_helpers import count_nodes_of_user
 from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.rules import new_id
 from threadgraph.store import Neo4jStore
-
-
-def turn(client: TestClient, chat_id: str, content: str, **extra: Any) -> dict[str, Any]:
-    response = client.post(
-        f"/api/chats/{chat_id}/messages", json={"content": content, "stream": False, **extra}
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def branch_contents(client: TestClient, chat_id: str) -> list[str]:

@@ -7,16 +7,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from tests.api_helpers import turn
 from tests.graph_helpers import rows
 from tests.wait import until
 from threadgraph.config import Settings
-
-
-def turn(client: TestClient, chat_id: str, content: str) -> dict[str, Any]:
-    body: dict[str, Any] = client.post(
-        f"/api/chats/{chat_id}/messages", json={"content": content, "stream": False}
-    ).json()
-    return body
 
 
 def settle_topics(client: TestClient, chat_id: str) -> None:

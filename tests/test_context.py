@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from tests.api_helpers import turn
 from tests.fake_openai import FakeOpenAI
 from tests.graph_helpers import rows
 from threadgraph.api.app import create_app
@@ -21,15 +21,6 @@ from threadgraph.models import NewMessage, Role
 from threadgraph.rules import new_id
 from threadgraph.services.context import keyword_query
 from threadgraph.store import Neo4jStore
-
-
-def turn(client: TestClient, chat_id: str, content: str, **extra: Any) -> dict[str, Any]:
-    response = client.post(
-        f"/api/chats/{chat_id}/messages", json={"content": content, "stream": False, **extra}
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def new_chat(client: TestClient, title: str) -> str:

@@ -12,17 +12,11 @@ import networkx as nx
 from fastapi.testclient import TestClient
 from neo4j import GraphDatabase
 
+from tests.api_helpers import turn
 from tests.wait import until
 from threadgraph.config import Settings
 from threadgraph.local_neo4j import LocalNeo4j
 from threadgraph.store.migrations import split_statements
-
-
-def turn(client: TestClient, chat_id: str, content: str) -> dict[str, Any]:
-    body: dict[str, Any] = client.post(
-        f"/api/chats/{chat_id}/messages", json={"content": content, "stream": False}
-    ).json()
-    return body
 
 
 def branched_history(client: TestClient) -> tuple[str, str, dict[str, Any]]:

@@ -7,18 +7,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.api_helpers import turn
 from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.rules import new_id
-
-
-def turn(client: TestClient, chat_id: str, content: str) -> dict[str, Any]:
-    response = client.post(
-        f"/api/chats/{chat_id}/messages", json={"content": content, "stream": False}
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def search(client: TestClient, **params: Any) -> dict[str, Any]:

@@ -7,19 +7,13 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.api_helpers import turn
 from tests.wait import until
 from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_embedder
 from threadgraph.rules import new_id
 from threadgraph.services.topics import candidate_phrases, extract_topics, normalize
-
-
-def turn(client: TestClient, chat_id: str, content: str) -> dict[str, Any]:
-    body: dict[str, Any] = client.post(
-        f"/api/chats/{chat_id}/messages", json={"content": content, "stream": False}
-    ).json()
-    return body
 
 
 def test_topics_are_extracted_shared_and_relate_chats(
