@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from threadgraph.models import Message, Status
 from threadgraph.services.chat_turns import message_json
-from threadgraph.services.live_replies import LiveReply, ReplyEvent
+from threadgraph.services.live_replies import LiveReply
 
 
 def sse(kind: str, data: dict[str, Any]) -> str:
@@ -58,17 +58,14 @@ def stream_ended(prompt: Message | None, reply: Message) -> StreamingResponse:
 
 
 def _end_event(reply: Message) -> tuple[str, dict[str, Any]]:
-    event = ReplyEvent(
-        "error" if reply.status is Status.FAILED else "done",
-        {
-            "status": reply.status.value,
-            "tokens": reply.tokens,
-            "prompt_tokens": reply.prompt_tokens,
-            "message": reply.error,
-            "reply": message_json(reply),
-        },
-    )
-    return event.kind, event.data
+    kind = "error" if reply.status is Status.FAILED else "done"
+    return kind, {
+        "status": reply.status.value,
+        "tokens": reply.tokens,
+        "prompt_tokens": reply.prompt_tokens,
+        "message": reply.error,
+        "reply": message_json(reply),
+    }
 
 
 def _response(events: AsyncIterator[str]) -> StreamingResponse:

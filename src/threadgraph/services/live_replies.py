@@ -61,10 +61,6 @@ class LiveReply:
         with self._lock:
             self._readers = [(lp, q) for lp, q in self._readers if q is not queue]
 
-    def text(self) -> str:
-        with self._lock:
-            return "".join(e.data["text"] for e in self.events if e.kind == "delta")
-
 
 class LiveReplies:
     """The replies currently being generated in this process, by reply id."""
