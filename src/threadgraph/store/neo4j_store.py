@@ -338,11 +338,7 @@ class Neo4jStore:
         already written and returns it with ``created=False``; the same id used for a
         different message is a Conflict.
         """
-        chat_id = _lookup_id(chat_id, "chat")
-        check_new_message(new, self._settings.max_message_chars)
-        message_id = check_id(new.id, "message id") if new.id else new_id()
-        if parent_id is not None:
-            parent_id = check_id(parent_id, "parent_id")
+        chat_id, message_id, parent_id = self._checked_placement(chat_id, new, parent_id)
 
         def work(tx: ManagedTransaction) -> AppendResult:
             placement = self._lock_chat(tx, user_id, chat_id)
@@ -374,11 +370,7 @@ class Neo4jStore:
         """
         if prompt.role is not Role.USER:
             raise InvalidInput("a turn starts with a user message")
-        chat_id = _lookup_id(chat_id, "chat")
-        check_new_message(prompt, self._settings.max_message_chars)
-        prompt_id = check_id(prompt.id, "message id") if prompt.id else new_id()
-        if parent_id is not None:
-            parent_id = check_id(parent_id, "parent_id")
+        chat_id, prompt_id, parent_id = self._checked_placement(chat_id, prompt, parent_id)
 
         def work(tx: ManagedTransaction) -> TurnStart:
             placement = self._lock_chat(tx, user_id, chat_id)
@@ -886,6 +878,18 @@ class Neo4jStore:
         return self._read(work)
 
     # Steps shared by the write transactions above.
+
+    def _checked_placement(
+        self, chat_id: str, new: NewMessage, parent_id: str | None
+    ) -> tuple[str, str, str | None]:
+        """Validate a message before any write: its chat id, its own id (the client's or a
+        new one) and the parent id asked for."""
+        chat_id = _lookup_id(chat_id, "chat")
+        check_new_message(new, self._settings.max_message_chars)
+        message_id = check_id(new.id, "message id") if new.id else new_id()
+        if parent_id is not None:
+            parent_id = check_id(parent_id, "parent_id")
+        return chat_id, message_id, parent_id
 
     def _lock_chat(self, tx: ManagedTransaction, user_id: str, chat_id: str) -> _Placement:
         """Lock the chat for this transaction; returns where a new message goes by default."""
