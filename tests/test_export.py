@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,10 @@ from tests.wait import until
 from threadgraph.config import Settings
 from threadgraph.local_neo4j import LocalNeo4j
 from threadgraph.store.migrations import split_statements
+
+# The empty Neo4j the Cypher script is replayed into; env overrides let parallel runs coexist.
+EMPTY_BOLT_PORT = int(os.environ.get("THREADGRAPH_TEST_EMPTY_BOLT_PORT", "7691"))
+EMPTY_HTTP_PORT = int(os.environ.get("THREADGRAPH_TEST_EMPTY_HTTP_PORT", "7478"))
 
 
 def branched_history(client: TestClient) -> tuple[str, str, dict[str, Any]]:
@@ -105,11 +110,15 @@ def test_cypher_script_recreates_the_graph_in_an_empty_neo4j(
     whole = json.loads(export(client, scope="all", format="json"))
     script = export(client, scope="all", format="cypher")
     empty = LocalNeo4j(
-        Settings(local_neo4j_home=tmp_path, local_neo4j_bolt_port=7691, local_neo4j_http_port=7478)
+        Settings(
+            local_neo4j_home=tmp_path,
+            local_neo4j_bolt_port=EMPTY_BOLT_PORT,
+            local_neo4j_http_port=EMPTY_HTTP_PORT,
+        )
     )
     empty.start()
     try:
-        with GraphDatabase.driver("bolt://127.0.0.1:7691") as driver:
+        with GraphDatabase.driver(f"bolt://127.0.0.1:{EMPTY_BOLT_PORT}") as driver:
             for statement in split_statements(script):
                 driver.execute_query(statement, database_="neo4j")
             records, _, _ = driver.execute_query(
