@@ -20,8 +20,8 @@ def bench_neo4j() -> Iterator[Settings]:
         return
     settings = Settings(
         local_neo4j_home=SOURCE_ROOT / "var" / "bench-neo4j",
-        local_neo4j_bolt_port=7690,
-        local_neo4j_http_port=7477,
+        local_neo4j_bolt_port=int(os.environ.get("THREADGRAPH_BENCH_BOLT_PORT", "7690")),
+        local_neo4j_http_port=int(os.environ.get("THREADGRAPH_BENCH_HTTP_PORT", "7477")),
         local_neo4j_heap="2g",
         local_neo4j_pagecache="1g",
     )
