@@ -14,6 +14,7 @@ from neo4j import Driver
 from tests.api_helpers import turn
 from tests.fake_openai import FakeOpenAI
 from tests.graph_helpers import rows
+from tests.wait import until
 from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.errors import ThreadgraphError
@@ -110,6 +111,36 @@ def test_knobs_and_exclusion_of_the_current_chat(client: TestClient) -> None:
         json={"content": "tomatoes", "context": {"branch_budget_tokens": 1}},
     ).json()
     assert tight["branch"] == []  # only the draft fits
+
+
+def test_shared_topics_add_memories_when_weighted(
+    client: TestClient, app_settings: Settings
+) -> None:
+    """With a topic weight, exchanges linked to the person's topics nearest the question
+    (or to this chat's topics) are a third ranking in the fusion; never another user's."""
+    other = app_settings.model_copy(update={"local_user_id": new_id()})
+    with TestClient(create_app(other)) as theirs:
+        secret = theirs.post("/api/chats", json={"title": "Their sourdough"}).json()["id"]
+        turn(theirs, secret, "Sourdough starter feeding schedule for rye flour.")
+    bread = new_chat(client, "Bread")
+    fact = turn(client, bread, "Sourdough starter feeding schedule for rye flour.")
+    until(lambda: client.get(f"/api/chats/{bread}/topics").json())
+
+    asking = new_chat(client, "Asking")
+    knobs = {"vector_floor": 1.0, "keyword_weight": 0, "k": 10, "memory_budget_tokens": 100000}
+    question = {"content": "How often should I feed my sourdough starter?"}
+    without = client.post(
+        f"/api/chats/{asking}/context", json={**question, "context": knobs}
+    ).json()
+    assert without["memories"] == []  # the floor shuts out vectors, words weigh nothing
+
+    weighted = client.post(
+        f"/api/chats/{asking}/context",
+        json={**question, "context": {**knobs, "topic_weight": 1.0, "topic_floor": 0.3}},
+    ).json()
+    assert [m["prompt_id"] for m in weighted["memories"]] == [fact["prompt"]["id"]]
+    assert set(weighted["memories"][0]["ranks"]) == {"topic"}
+    assert weighted["memories"][0]["chat_title"] == "Bread"
 
 
 def test_another_users_near_identical_messages_never_appear(

@@ -649,9 +649,11 @@ class Neo4jStore:
         vector_limit: int,
         keyword_limit: int,
         vector_floor: float,
+        topic_limit: int = 0,
+        topic_floor: float = 0.5,
     ) -> list[MemoryHit]:
-        """Earlier exchanges of this user in other chats, by vector and by keyword (one
-        round trip); ranked per method, best first."""
+        """Earlier exchanges of this user in other chats, by vector, by keyword and (when
+        ``topic_limit`` > 0) by shared topics, in one round trip; ranked per method."""
 
         def work(tx: ManagedTransaction) -> list[MemoryHit]:
             rows = tx.run(
@@ -663,6 +665,8 @@ class Neo4jStore:
                 vector_limit=vector_limit,
                 keywords=keywords,  # "" skips the full-text index
                 keyword_limit=keyword_limit,
+                topic_limit=topic_limit,  # 0 skips the topic overlap
+                topic_floor=topic_floor,
                 exclude_ids=exclude_ids,
             )
             return [
