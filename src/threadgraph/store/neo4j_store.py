@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import neo4j
@@ -1059,6 +1059,18 @@ def _native(value: Any) -> Any:
     return value.to_native() if hasattr(value, "to_native") else value
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _instant(value: Any) -> datetime:
+    """A stored time, returned by a query either as a DateTime or, where decoding cost
+    matters, as integer microseconds since the epoch."""
+    if isinstance(value, int):
+        return _EPOCH + timedelta(microseconds=value)
+    native: datetime = _native(value)
+    return native
+
+
 def _lookup_id(value: str, what: str) -> str:
     """An id used to look something up: a malformed one simply finds nothing."""
     try:
@@ -1096,7 +1108,7 @@ def _message(row: Any) -> Message:
         content=data["content"],
         status=Status(data["status"]),
         model=data.get("model"),
-        created_at=_native(data["created_at"]),
+        created_at=_instant(data["created_at"]),
         tokens=data.get("tokens"),
         prompt_tokens=data.get("prompt_tokens"),
         error=data.get("error"),
