@@ -17,10 +17,12 @@ from tests.graph_helpers import rows
 from tests.wait import until
 from threadgraph.api.app import create_app
 from threadgraph.config import Settings
+from threadgraph.embeddings.local import shared_embedder
 from threadgraph.errors import ThreadgraphError
 from threadgraph.models import NewMessage, Role
 from threadgraph.rules import new_id
 from threadgraph.services.context import keyword_query
+from threadgraph.services.search import Search
 from threadgraph.store import Neo4jStore
 
 
@@ -237,3 +239,31 @@ def test_backfill_embeds_what_is_missing(
     )
     assert [r["dims"] for r in found] == [384] * 5
     assert store.count_missing_embeddings() == 0
+
+
+def test_keyword_memory_is_scoped_inside_the_full_text_index(store: Neo4jStore) -> None:
+    """Others' messages that match the words better must not crowd out the person's own:
+    the owner is part of the full-text query, not a filter after its top hits."""
+    crowd = store.ensure_user(new_id(), "crowd").id
+    for i in range(30):
+        chat = store.create_chat(crowd, f"crowd {i}")
+        for _ in range(2):
+            store.append_message(
+                crowd, chat.id, NewMessage(Role.USER, "tomato tomato tomato garden garden")
+            )
+    me = store.ensure_user(new_id(), "me").id
+    mine = store.create_chat(me, "mine")
+    prompt = store.append_message(
+        me, mine.id, NewMessage(Role.USER, "A long note that mentions a tomato once.")
+    ).message
+    store.append_message(me, mine.id, NewMessage(Role.ASSISTANT, "Noted."))
+    asking = store.create_chat(me, "asking")
+    hits = store.memory_candidates(
+        me, asking.id, None, keyword_query("tomato garden"), [], 10, 10, 0.0
+    )
+    assert [h.prompt_id for h in hits] == [prompt.id]
+    assert [h.via for h in hits] == ["keyword"]
+
+    found = Search(store, shared_embedder()).search(me, "tomato garden", limit=5)
+    by_words = [r.hit.message.id for r in found if "keyword" in r.ranks]
+    assert by_words == [prompt.id]

@@ -2,8 +2,8 @@
 
 // name: memory_candidates
 // The vector index (filtered by user inside the index query; skipped when $embedding is
-// null), the full-text index (filtered by user after it, Lucene cannot; skipped when
-// $keywords is empty) and shared topics (skipped when $topic_limit is 0), each hit turned into its
+// null), the full-text index (the user's id is indexed too: $scoped_keywords asks for
+// theirs, and the WHERE below re-checks; skipped when $keywords is empty) and shared topics (skipped when $topic_limit is 0), each hit turned into its
 // exchange (a prompt and its newest complete reply), from the user's other live chats,
 // leaving out what is already on the branch. Ranks are fused by the service.
 CYPHER 25
@@ -16,7 +16,7 @@ CALL () {
   RETURN m, score, 'vector' AS via
   UNION ALL
   WITH 1 AS _ WHERE $keywords <> ''
-  CALL db.index.fulltext.queryNodes('message_content', $keywords, {limit: $keyword_limit})
+  CALL db.index.fulltext.queryNodes('message_content', $scoped_keywords, {limit: $keyword_limit})
     YIELD node, score
   WITH node AS m, score WHERE m.user_id = $user_id
   RETURN m, score, 'keyword' AS via

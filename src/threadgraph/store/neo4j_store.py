@@ -664,6 +664,7 @@ class Neo4jStore:
                 vector_floor=vector_floor,
                 vector_limit=vector_limit,
                 keywords=keywords,  # "" skips the full-text index
+                scoped_keywords=_owned_by(user_id, keywords),
                 keyword_limit=keyword_limit,
                 topic_limit=topic_limit,  # 0 skips the topic overlap
                 topic_floor=topic_floor,
@@ -754,6 +755,7 @@ class Neo4jStore:
                 embedding=embedding or [1.0] + [0.0] * (self._settings.embedding_dimension - 1),
                 vector_floor=vector_floor if embedding else 2.0,
                 keywords=keywords,
+                scoped_keywords=_owned_by(user_id, keywords),
                 limit=limit,
                 chat_id=chat_id,
                 role=role,
@@ -1060,6 +1062,16 @@ def _native(value: Any) -> Any:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _owned_by(user_id: str, keywords: str) -> str:
+    """A full-text query for one person's messages: their id is indexed beside the text
+    (migration 0007). ``keywords`` is already safe Lucene (quoted words joined by OR);
+    the id is checked to be a UUID, so nothing in it can widen the query."""
+    if not keywords:
+        return ""
+    owner = str(uuid.UUID(user_id))
+    return f'user_id:"{owner}" AND content:({keywords})'
 
 
 def _instant(value: Any) -> datetime:
