@@ -10,6 +10,7 @@ fused memories.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 from tests.synthetic_history import ACK, person_history
@@ -59,10 +60,15 @@ def seed_person(
     user = store.ensure_user(new_id(), f"person {seed}").id
     known, noise = person_history(seed, facts, distractors)
     texts = [f.statement for f in known] + noise
+    # Written in a shuffled order: every reply is the same ACK, and indexes break score
+    # ties by insertion order, so facts written first would win ties they did not earn.
+    order = list(range(len(texts)))
+    random.Random(seed).shuffle(order)
     vectors = embedder.embed([*texts, ACK])
     ack_vector = vectors[-1]
     answers = []
-    for i, text in enumerate(texts):
+    for i in order:
+        text = texts[i]
         chat = store.create_chat(user, text[:40])
         prompt = store.append_message(
             user, chat.id, NewMessage(Role.USER, text, embedding=vectors[i])
