@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Request, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, Request, expect, sync_playwright
 
 from threadgraph.config import SOURCE_ROOT
 
@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = SOURCE_ROOT / "var" / "screenshots"
+# The first reply of a fresh server waits for the embedding model to load (seconds, on a
+# busy machine); assertions wait for the page up to this long.
+expect.set_options(timeout=20_000)
 
 
 @dataclass

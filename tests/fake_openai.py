@@ -137,7 +137,9 @@ def _pieces(model: str, messages: list[dict[str, Any]]) -> Iterator[str]:
     if model == "fake-slow":
         yield from (f"w{i} " for i in range(SLOW_CHUNKS))
         return
-    if any("title" in m["content"].lower() for m in messages if m["role"] == "system"):
+    # The title instruction itself (services/titles.py), not any system text that says
+    # "title": a memory block quoting an earlier chat may well contain the word.
+    if any("a short title" in m["content"] for m in messages if m["role"] == "system"):
         yield from ("Fake ", "Title")
         return
     last = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")

@@ -32,7 +32,7 @@ async function loadModels() {
   state.defaultModel = list.default;
   const picker = $("model-picker");
   picker.replaceChildren(
-    ...list.models.map((m) => el("option", { value: m.id }, m.local ? `${m.label} (offline)` : m.label)),
+    ...list.models.map((m) => el("option", { value: m.id }, m.local && !/offline/i.test(m.label) ? `${m.label} (offline)` : m.label)),
   );
   if (list.default) picker.value = list.default;
   const note = $("model-note");

@@ -32,6 +32,7 @@ export async function newChat() {
   const chat = await post("/api/chats", { model: selectedModel() });
   await loadChats(true);
   await actions.openChat(chat.id);
+  location.hash = `#/chat/${encodeURIComponent(chat.id)}`; // already open: routing keeps it
   $("composer-input").focus();
 }
 
