@@ -79,9 +79,9 @@ class BrowserPage:
 
     def assert_clean(self) -> None:
         """Nothing ran, asked or reached out that should not have."""
-        assert self.dialogs == []
-        assert self.foreign_requests == []
-        assert self.errors == []
+        assert self.dialogs == [], self.dialogs
+        assert self.foreign_requests == [], self.foreign_requests
+        assert self.errors == [], self.errors
 
 
 @pytest.fixture(scope="session")
