@@ -103,7 +103,7 @@ def settled_topics(api: Api, chat_id: str) -> list[dict[str, Any]]:
     """The chat's topics once extraction (a background task) has stopped adding any."""
     last: list[dict[str, Any]] = []
     for _ in range(40):
-        now = api.json("GET", f"/api/chats/{chat_id}/topics")
+        now: list[dict[str, Any]] = api.json("GET", f"/api/chats/{chat_id}/topics")
         if now and now == last:
             return now
         last = now
