@@ -83,7 +83,7 @@ def test_why_this_reply_and_context_preview(page: BrowserPage, api: Api) -> None
     expect(reply).to_have_attribute("data-status", "complete")
     reply.locator("button.why").click()
     expect(p.locator("#panel-title")).to_have_text("Why this reply")
-    expect(p.locator("#panel .summary")).to_contain_text("memor")
+    expect(p.locator("#panel .summary")).to_contain_text("1 message of this conversation")
     source = p.locator("#panel .memories li", has_text="Pets").first
     expect(source).to_contain_text("score")
     expect(source).to_contain_text("Pixel")

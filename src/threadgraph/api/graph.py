@@ -21,7 +21,7 @@ def graph(
     id: Annotated[str | None, Query(description="the chat's id, for scope=chat")] = None,
 ) -> dict[str, Any]:
     """Nodes ({id, kind, label, ...}) and edges ({source, target, kind, weight}); kinds:
-    message, chat, topic / follows, head, forked_from, used_context, memory, about."""
+    message, chat, topic / follows, head, forked_from, memory, about."""
     if scope == "chat":
         if not id:
             raise InvalidInput("scope=chat needs the chat's id")

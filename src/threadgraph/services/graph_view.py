@@ -47,7 +47,8 @@ def chat_view(store: Neo4jStore, user_id: str, chat_id: str) -> Graph:
             nodes.append(_chat_node(node, data))
     for source, target, data in graph.edges(data=True):
         kind = data.get("type")
-        if kind in ("FOLLOWS", "HEAD", "FORKED_FROM", "USED_CONTEXT"):
+        # USED_CONTEXT is left out here: inside one chat it only retraces the branch.
+        if kind in ("FOLLOWS", "HEAD", "FORKED_FROM"):
             edges.append(_edge(source, target, kind.lower()))
     topics = store.topic_links(user_id, messages)
     for topic_id, name in {(t["topic_id"], t["name"]) for t in topics}:

@@ -8,7 +8,7 @@ const enc = encodeURIComponent;
 let cy = null;
 
 const STYLE = [
-  { selector: "node", style: { label: "data(label)", "font-size": 9, "text-wrap": "ellipsis", "text-max-width": 120, color: "#222", "background-color": "#999", width: 14, height: 14 } },
+  { selector: "node", style: { label: "data(label)", "font-size": 9, "text-wrap": "ellipsis", "text-max-width": 100, color: "#222", "background-color": "#999", width: 14, height: 14 } },
   { selector: "node[kind = 'message'][role = 'user']", style: { "background-color": "#2f6fb3" } },
   { selector: "node[kind = 'message'][role = 'assistant']", style: { "background-color": "#3a9a5b" } },
   { selector: "node[status = 'failed'], node[status = 'incomplete']", style: { "border-width": 2, "border-color": "#c0392b" } },
@@ -52,7 +52,8 @@ async function draw(canvas, graph) {
       ...graph.edges.map((data) => ({ group: "edges", data })),
     ],
     style: STYLE,
-    layout: graph.scope === "chat" ? { name: "breadthfirst", directed: false, roots: roots(graph), spacingFactor: 0.9 } : { name: "cose", animate: false },
+    layout: graph.scope === "chat" ? { name: "preset", positions: treePositions(graph), padding: 20 } : { name: "cose", animate: false, padding: 20 },
+    maxZoom: 2,
     wheelSensitivity: 0.3,
   });
   window.threadgraphGraph = cy; // for people poking at it in the console, and for tests
@@ -64,8 +65,31 @@ async function draw(canvas, graph) {
   });
 }
 
-// Root messages first, so the tree reads top-down (FOLLOWS points child -> parent).
-function roots(graph) {
-  const children = new Set(graph.edges.filter((e) => e.kind === "follows").map((e) => e.source));
-  return graph.nodes.filter((n) => n.kind === "message" && !children.has(n.id)).map((n) => `#${CSS.escape(n.id)}`);
+// A top-down tree (cytoscape's own layouts put a chat's few branches on one line): each
+// message one row below its parent, leaves side by side, a parent above the middle of its
+// children; the chat node above the roots, topics in a column to the right.
+function treePositions(graph) {
+  const children = new Map();
+  const hasParent = new Set();
+  for (const edge of graph.edges) {
+    if (edge.kind !== "follows") continue;
+    hasParent.add(edge.source);
+    if (!children.has(edge.target)) children.set(edge.target, []);
+    children.get(edge.target).push(edge.source);
+  }
+  const messages = graph.nodes.filter((n) => n.kind === "message");
+  const roots = messages.filter((n) => !hasParent.has(n.id)).map((n) => n.id);
+  const at = {};
+  let slot = 0;
+  const place = (id, depth) => {
+    const below = children.get(id) || [];
+    below.forEach((child) => place(child, depth + 1));
+    const x = below.length ? below.reduce((sum, c) => sum + at[c].x, 0) / below.length : slot++ * 110;
+    at[id] = { x, y: depth * 70 };
+  };
+  roots.forEach((id) => place(id, 1));
+  const width = Math.max(slot - 1, 0) * 110;
+  graph.nodes.filter((n) => n.kind === "topic").forEach((n, i) => (at[n.id] = { x: width + 220, y: 40 + i * 45 }));
+  graph.nodes.filter((n) => n.kind === "chat").forEach((n, i) => (at[n.id] = { x: width / 2 + i * 110, y: 0 }));
+  return (node) => at[node.id()] || { x: 0, y: 0 };
 }

@@ -8,6 +8,7 @@ const enc = encodeURIComponent;
 const score = (value) => value.toFixed(3);
 const link = (chatId, messageId, text) =>
   el("a", { href: `#/chat/${enc(chatId)}/${enc(messageId)}` }, text);
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const clip = (text, n = 280) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
 export async function showProvenance(reply) {
@@ -32,7 +33,7 @@ export async function showProvenance(reply) {
       "p",
       { class: "summary" },
       found.items.length
-        ? `Built from ${branch.length} message${branch.length === 1 ? "" : "s"} of this conversation and ${memories.length} memor${memories.length === 1 ? "y" : "ies"} from other chats.`
+        ? `Built from ${plural(branch.length, "message")} of this conversation and ${plural(memories.length, "message")} from ${plural(new Set(memories.map((m) => m.chat_id)).size, "other chat")}.`
         : "This reply was not given any earlier messages (or it was written before provenance was kept).",
     ),
     el("h3", {}, "Memories from other chats"),
