@@ -4,6 +4,7 @@ context preview, the graph, import and export, and errors shown plainly."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from tests.server_process import ServerProcess
 from tests.wait import until
 from tests.web_helpers import Api, serve, server, web_settings
 from threadgraph.config import Settings
+from threadgraph.local_neo4j import LocalNeo4j
 
 __all__ = ["server"]
 
@@ -217,3 +219,46 @@ def test_errors_are_shown_plainly(browser: Browser, own_server: ServerProcess) -
         page.shot("12-server-gone")
         assert page.dialogs == []
         assert page.foreign_requests == []
+
+
+DOWN_BOLT = int(os.environ.get("THREADGRAPH_TEST_DOWN_BOLT_PORT", "7692"))
+DOWN_HTTP = int(os.environ.get("THREADGRAPH_TEST_DOWN_HTTP_PORT", "7479"))
+
+
+def test_neo4j_going_down_is_said_plainly(
+    browser: Browser,
+    settings: Settings,
+    fake_openai: FakeOpenAI,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Neo4j of its own (on its own ports), stopped while the page is open."""
+    local = LocalNeo4j(
+        settings.model_copy(
+            update={
+                "local_neo4j_home": tmp_path / "neo4j",
+                "local_neo4j_bolt_port": DOWN_BOLT,
+                "local_neo4j_http_port": DOWN_HTTP,
+            }
+        )
+    )
+    local.start()
+    monkeypatch.setenv("THREADGRAPH_NEO4J_MAX_RETRY_SECONDS", "1")
+    own = web_settings(settings, fake_openai).model_copy(
+        update={"neo4j_uri": f"bolt://127.0.0.1:{DOWN_BOLT}", "neo4j_password": ""}
+    )
+    try:
+        for process in serve(own, tmp_path / "server.log"):
+            for page in new_page(browser, process.url):
+                p = page.open()
+                p.click("#new-chat")
+                expect(p.locator("#chat-title")).to_have_text("New chat")
+                local.stop()
+                p.click("#new-chat")
+                expect(p.locator("#banner-text")).to_contain_text("Neo4j is unavailable")
+                page.shot("14-neo4j-down")
+                p.reload()
+                expect(p.locator("#banner-text")).to_contain_text("Neo4j")
+                assert page.dialogs == []
+    finally:
+        local.stop()

@@ -21,8 +21,10 @@ export async function errorFrom(response) {
   } catch {
     // not JSON: keep the status line
   }
-  if (response.status === 503) message = `The database is unavailable: ${message}`;
-  if (response.status === 502) message = `The model failed: ${message}`;
+  if (response.status === 503 && !/neo4j|database/i.test(message)) {
+    message = `The database is unavailable: ${message}`;
+  }
+  if (response.status === 502 && !/model/i.test(message)) message = `The model failed: ${message}`;
   return new ApiError(message, response.status, code);
 }
 
