@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser import BrowserPage, new_page
+from tests.fake_openai import FakeOpenAI
 from tests.server_process import ServerProcess
-from tests.web_helpers import Api, server
+from tests.web_helpers import Api, serve, server, web_settings
+from threadgraph.config import Settings
 
 __all__ = ["server"]
 
@@ -150,3 +153,56 @@ def test_fork_prune_rename_and_delete(page: BrowserPage, api: Api) -> None:
     expect(p.locator("#chat-title")).to_have_text("No chat open")
     assert api.http.get(f"/api/chats/{chat_id}").status_code == 404
     page.assert_clean()
+
+
+def test_a_reload_reattaches_to_the_reply_being_written(page: BrowserPage, api: Api) -> None:
+    chat_id = api.chat("Reload me")
+    p = page.open(f"/#/chat/{chat_id}")
+    p.select_option("#model-picker", "fake-slow")
+    p.fill("#composer-input", "keep going")
+    p.keyboard.press("Enter")
+    reply = p.locator("#messages article.assistant").last
+    expect(reply.locator(".body")).to_contain_text("w2")
+    p.reload()
+    p.wait_for_selector("body[data-ready=true]")
+    expect(reply).to_have_attribute("data-status", "streaming")
+    expect(p.locator("#stop")).to_be_visible()
+    expect(reply).to_have_attribute("data-status", "complete")
+    expect(reply.locator(".body")).to_contain_text("w39")
+    page.assert_clean()
+
+
+def test_the_chat_list_pages(page: BrowserPage, api: Api) -> None:
+    for n in range(31):
+        api.chat(f"Paged {n}")
+    total = len(api.json("GET", "/api/chats?limit=200")["chats"])
+    p = page.open()
+    expect(p.locator("#chat-list li")).to_have_count(30)
+    expect(p.locator("#chat-list li").first).to_have_text("Paged 30")  # newest first
+    p.click("#more-chats")
+    expect(p.locator("#chat-list li")).to_have_count(min(total, 60))
+    page.assert_clean()
+
+
+def test_the_offline_model_is_marked(
+    browser: Browser, settings: Settings, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    """The local model really answers here (llama.cpp), on a server of its own with a
+    timeout long enough for it."""
+    slow_ok = web_settings(settings, fake_openai).model_copy(
+        update={"model_timeout_seconds": 120.0}
+    )
+    for process in serve(slow_ok, tmp_path / "server.log"):
+        for page in new_page(browser, process.url):
+            p = page.open()
+            local = p.locator("#model-picker option", has_text="offline")
+            expect(local).to_have_count(1)
+            p.select_option("#model-picker", local.get_attribute("value"))
+            p.click("#new-chat")
+            p.fill("#composer-input", "Say hello.")
+            p.keyboard.press("Enter")
+            reply = p.locator("#messages article.assistant").last
+            expect(reply).to_have_attribute("data-status", "complete", timeout=120_000)
+            expect(reply.locator(".badge.offline")).to_have_text("offline model")
+            page.shot("15-offline-model")
+            page.assert_clean()
