@@ -198,11 +198,13 @@ def test_the_offline_model_is_marked(
             local = p.locator("#model-picker option", has_text="offline")
             expect(local).to_have_count(1)
             p.select_option("#model-picker", local.get_attribute("value"))
-            p.click("#new-chat")
+            p.click("#new-chat")  # typed at once: the message must land in this chat
             p.fill("#composer-input", "Say hello.")
             p.keyboard.press("Enter")
             reply = p.locator("#messages article.assistant").last
             expect(reply).to_have_attribute("data-status", "complete", timeout=120_000)
             expect(reply.locator(".badge.offline")).to_have_text("offline model")
+            expect(p.locator("#chat-list li")).to_have_count(1)
+            expect(p.locator("#messages .badge", has_text="original chat")).to_have_count(0)
             page.shot("15-offline-model")
             page.assert_clean()

@@ -107,6 +107,8 @@ def test_hostile_messages_render_as_inert_text(page: BrowserPage, server: Server
     assert "<script>window.__pwned = 1; alert(1)</script>" in text
     assert '<img src=x onerror="window.__pwned = 2; alert(2)">' in text
     assert "[image: tracking pixel]" in text
+    assert text.count("<script>alert(15)</script>") == 2  # in the prompt's code block, and
+    # the echo's stray HTML block (the fence does not start its line there)
 
     # The same texts through search results and the provenance panel.
     p.fill("#search-input", "onerror")

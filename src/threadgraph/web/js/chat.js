@@ -209,6 +209,7 @@ export async function send() {
   const input = $("composer-input");
   const content = input.value;
   if (!content.trim() || state.streaming) return;
+  if (state.opening) await state.opening.catch(() => {});
   if (!state.chat) {
     const chat = await post("/api/chats", { model: selectedModel() });
     await openChat(chat.id);

@@ -29,11 +29,20 @@ export function initSidebar() {
 }
 
 export async function newChat() {
-  const chat = await post("/api/chats", { model: selectedModel() });
-  await loadChats(true);
-  await actions.openChat(chat.id);
-  location.hash = `#/chat/${encodeURIComponent(chat.id)}`; // already open: routing keeps it
+  // Typing and sending while the new chat is still being made must land in it, not in
+  // a second chat made by send(): send() waits for this promise.
+  state.opening = (async () => {
+    const chat = await post("/api/chats", { model: selectedModel() });
+    await actions.openChat(chat.id);
+    location.hash = `#/chat/${encodeURIComponent(chat.id)}`; // already open: routing keeps it
+  })();
+  try {
+    await state.opening;
+  } finally {
+    state.opening = null;
+  }
   $("composer-input").focus();
+  await loadChats(true);
 }
 
 export async function loadChats(fromStart = true) {

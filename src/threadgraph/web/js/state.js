@@ -8,6 +8,7 @@ export const state = {
   models: [], // from /api/models
   defaultModel: null,
   streaming: null, // {replyId, controller, stopping} while a reply is being written
+  opening: null, // a promise while "New chat" is making and opening a chat
 };
 
 export const actions = {
