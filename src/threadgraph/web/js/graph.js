@@ -28,7 +28,8 @@ export async function openGraph(scope) {
   const tab = (value, label) =>
     el("button", { type: "button", class: `tab${wanted === value ? " current" : ""}`, "aria-pressed": String(wanted === value), disabled: value === "chat" && !state.chat, onclick: () => guarded(() => openGraph(value)) }, label);
   const legend = el("p", { class: "legend muted" }, "Blue: your messages · green: replies · purple: chats and forks · orange diamonds: topics · dashed orange: memory links");
-  openPanel("Graph", el("div", { class: "tabs" }, tab("chat", "This chat"), tab("all", "Everything")), canvas, caption, legend);
+  const listing = el("details", { class: "graph-list" }, el("summary", {}, "The same, as a list"));
+  openPanel("Graph", el("div", { class: "tabs" }, tab("chat", "This chat"), tab("all", "Everything")), canvas, caption, legend, listing);
   try {
     const path = wanted === "chat" ? `/api/graph?scope=chat&id=${enc(state.chat.id)}` : "/api/graph?scope=all";
     const graph = await get(path);
@@ -36,6 +37,7 @@ export async function openGraph(scope) {
     caption.textContent = `${graph.nodes.length} nodes · ${graph.edges.length} edges`;
     canvas.dataset.nodes = String(graph.nodes.length);
     canvas.dataset.edges = String(graph.edges.length);
+    listing.append(nodeList(graph));
   } catch (error) {
     caption.textContent = "The graph could not be loaded.";
     showError(error);
@@ -63,6 +65,21 @@ async function draw(canvas, graph) {
     if (data.kind === "message" && data.chat_id) location.hash = `#/chat/${enc(data.chat_id)}/${enc(data.id)}`;
     else if (data.kind === "chat") location.hash = `#/chat/${enc(data.id)}`;
   });
+}
+
+// The drawing is for the mouse; the same nodes as links are for the keyboard and
+// screen readers.
+function nodeList(graph) {
+  const href = (n) =>
+    n.kind === "message" ? `#/chat/${enc(n.chat_id)}/${enc(n.id)}` : n.kind === "chat" ? `#/chat/${enc(n.id)}` : null;
+  return el(
+    "ul",
+    {},
+    graph.nodes.map((n) => {
+      const target = href(n);
+      return el("li", { class: `kind-${n.kind}` }, `${n.kind}: `, target ? el("a", { href: target }, n.label) : n.label);
+    }),
+  );
 }
 
 // A top-down tree (cytoscape's own layouts put a chat's few branches on one line): each
