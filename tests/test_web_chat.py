@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 from tests.browser import BrowserPage, new_page
 from tests.fake_openai import FakeOpenAI
 from tests.server_process import ServerProcess
+from tests.wait import until
 from tests.web_helpers import Api, serve, server, web_settings
 from threadgraph.config import Settings
 
@@ -208,3 +209,29 @@ def test_the_offline_model_is_marked(
             expect(p.locator("#messages .badge", has_text="original chat")).to_have_count(0)
             page.shot("15-offline-model")
             page.assert_clean()
+
+
+def test_leaving_a_chat_while_it_streams_does_not_stop_the_reply(
+    page: BrowserPage, api: Api
+) -> None:
+    slow, other = api.chat("Left behind"), api.chat("Elsewhere")
+    p = page.open(f"/#/chat/{slow}")
+    p.select_option("#model-picker", "fake-slow")
+    p.fill("#composer-input", "write on")
+    p.keyboard.press("Enter")
+    expect(p.locator("#messages article.assistant .body")).to_contain_text("w2")
+    p.locator(f"#chat-list li[data-chat-id='{other}'] a").click()
+    expect(p.locator("#chat-title")).to_have_text("Elsewhere")
+    expect(p.locator("#stop")).to_be_hidden()
+    expect(p.locator("#messages article")).to_have_count(0)
+
+    reply_id = api.json("GET", f"/api/chats/{slow}")["messages"][-1]["id"]
+    done = until(
+        lambda: (m := api.json("GET", f"/api/messages/{reply_id}"))["status"] != "streaming" and m
+    )
+    assert done["status"] == "complete"
+    p.locator(f"#chat-list li[data-chat-id='{slow}'] a").click()
+    reply = p.locator(f"#m-{reply_id}")
+    expect(reply).to_have_attribute("data-status", "complete")
+    expect(reply.locator(".body")).to_contain_text("w39")
+    page.assert_clean()

@@ -194,6 +194,7 @@ def test_errors_are_shown_plainly(browser: Browser, own_server: ServerProcess) -
     for page in new_page(browser, own_server.url):
         p = page.open()
         p.click("#new-chat")
+        expect(p.locator("#chat-title")).to_have_text("New chat")  # opening sets its model
         p.select_option("#model-picker", "fake-500")
         p.fill("#composer-input", "this will fail")
         p.keyboard.press("Enter")

@@ -170,9 +170,10 @@ async function runStream(path, body, onStart) {
     showError(error);
   } finally {
     cancelAnimationFrame(frame);
+    const left = state.streaming.controller.signal.aborted; // another chat is being opened
     state.streaming = null;
     setBusy(false);
-    if (state.chat && state.chat.id === chatId) await guarded(() => openChat(chatId));
+    if (!left && state.chat && state.chat.id === chatId) await guarded(() => openChat(chatId));
     // The title is written in the background after the first exchange.
     actions.refreshChats();
     setTimeout(() => actions.refreshChats(), 2000);

@@ -50,7 +50,8 @@ async function route() {
   }
   const [chatId, focusId] = [decodeURIComponent(match[1]), match[2] && decodeURIComponent(match[2])];
   if (state.chat && state.chat.id === chatId && !focusId) return;
-  if (state.streaming) stopReply();
+  // Leaving a chat stops reading its reply, not writing it: the server finishes it.
+  if (state.streaming && state.chat && state.chat.id !== chatId) state.streaming.controller.abort();
   await actions.openChat(chatId, focusId);
 }
 

@@ -21,6 +21,7 @@ export function initSidebar() {
   });
   $("search-input").addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
+      event.stopPropagation(); // clears the search only; does not stop a reply
       $("search-input").value = "";
       guarded(search);
     }
