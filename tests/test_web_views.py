@@ -263,3 +263,24 @@ def test_neo4j_going_down_is_said_plainly(
                 assert page.dialogs == []
     finally:
         local.stop()
+
+
+def test_an_unreachable_model_endpoint_is_said_plainly(
+    browser: Browser, settings: Settings, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    """The endpoint's address answers nothing (port 9, discard): the picker says so and
+    offers the offline model instead."""
+    unreachable = web_settings(settings, fake_openai).model_copy(
+        update={"openai_base_url": "http://127.0.0.1:9/v1"}
+    )
+    for process in serve(unreachable, tmp_path / "server.log"):
+        for page in new_page(browser, process.url):
+            p = page.open()
+            expect(p.locator("#model-note")).to_contain_text("Model endpoint unreachable")
+            offline = p.locator("#model-picker option", has_text="offline")
+            expect(offline).to_have_count(1)
+            expect(p.locator("#model-picker option")).to_have_count(1)
+            # The default (fake-echo) is not offered now: the offline model is picked.
+            assert p.input_value("#model-picker") == offline.get_attribute("value")
+            page.shot("16-model-endpoint-unreachable")
+            assert page.dialogs == []

@@ -34,7 +34,9 @@ async function loadModels() {
   picker.replaceChildren(
     ...list.models.map((m) => el("option", { value: m.id }, m.local && !/offline/i.test(m.label) ? `${m.label} (offline)` : m.label)),
   );
-  if (list.default) picker.value = list.default;
+  // The default may be an endpoint model the endpoint no longer offers (it is down):
+  // then the first model offered (the offline one) is picked rather than nothing.
+  if (list.models.some((m) => m.id === list.default)) picker.value = list.default;
   const note = $("model-note");
   note.textContent = list.endpoint_error ? `Model endpoint unreachable: ${list.endpoint_error}` : "";
   note.classList.toggle("problem", Boolean(list.endpoint_error));
