@@ -1,6 +1,6 @@
 """What every benchmark needs: a real Neo4j (NEO4J_URI, or a local one on its own ports
-and home under var/bench-neo4j) and small timing helpers. Benchmarks print figures;
-they assert nothing and are not part of the test run."""
+and home under var/bench-neo4j, or THREADGRAPH_BENCH_HOME) and small timing helpers.
+Benchmarks print figures; they assert nothing and are not part of the test run."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from threadgraph.config import SOURCE_ROOT, Settings
 from threadgraph.local_neo4j import LocalNeo4j
@@ -19,7 +20,9 @@ def bench_neo4j() -> Iterator[Settings]:
         yield Settings()
         return
     settings = Settings(
-        local_neo4j_home=SOURCE_ROOT / "var" / "bench-neo4j",
+        local_neo4j_home=Path(
+            os.environ.get("THREADGRAPH_BENCH_HOME", SOURCE_ROOT / "var" / "bench-neo4j")
+        ),
         local_neo4j_bolt_port=int(os.environ.get("THREADGRAPH_BENCH_BOLT_PORT", "7690")),
         local_neo4j_http_port=int(os.environ.get("THREADGRAPH_BENCH_HTTP_PORT", "7477")),
         local_neo4j_heap="2g",

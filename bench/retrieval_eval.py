@@ -2,6 +2,10 @@
 alone, the full-text index alone, and the fused memories of the real assembly.
 
     .venv/bin/python -m bench.retrieval_eval [--people 5] [--facts 8] [--distractors 300]
+        [--keyword-weights 1 0.5 0.25 0] [--topics --topic-weights 0 0.25 0.5 1]
+
+With --topics every seeded exchange gets its topics extracted (as the server does after
+a reply), and the fusion is measured with each topic weight.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ def main() -> None:
     parser.add_argument("--facts", type=int, default=8)
     parser.add_argument("--distractors", type=int, default=300)
     parser.add_argument("--keyword-weights", type=float, nargs="+", default=[1.0, 0.5, 0.25, 0.0])
+    parser.add_argument("--topics", action="store_true", help="extract topics while seeding")
+    parser.add_argument("--topic-weights", type=float, nargs="+", default=[0.0])
     args = parser.parse_args()
     with bench_neo4j() as settings:
         store = Neo4jStore.connect(settings)
@@ -29,18 +35,22 @@ def main() -> None:
         embedder = shared_embedder()
         assembler = ContextAssembler(store, shared_counter(), settings)
         people = [
-            seed_person(store, embedder, seed, args.facts, args.distractors)
+            seed_person(store, embedder, seed, args.facts, args.distractors, args.topics)
             for seed in range(100, 100 + args.people)
         ]
         for weight in args.keyword_weights:
-            recall = Recall()
-            for user, questions in people:
-                evaluate(store, embedder, assembler, user, questions, recall, weight)
-            print(
-                f"{args.people} people, {args.facts} facts and {args.distractors} distractor "
-                f"chats each, {recall.questions} questions; keyword weight {weight}"
-            )
-            print(recall.table())
+            for topic_weight in args.topic_weights:
+                recall = Recall()
+                for user, questions in people:
+                    evaluate(
+                        store, embedder, assembler, user, questions, recall, weight, topic_weight
+                    )
+                print(
+                    f"{args.people} people, {args.facts} facts and {args.distractors} distractor "
+                    f"chats each, {recall.questions} questions; keyword weight {weight}, "
+                    f"topic weight {topic_weight}"
+                )
+                print(recall.table())
         store.close()
 
 

@@ -4,7 +4,8 @@ It is the one stand-in allowed: the network edge to the LLM. The real ``openai``
 talks to it over HTTP. What it does depends on the model asked for:
 
   fake-echo     answers "Echo: <last user message>" in small chunks (a title request,
-                recognised by its instruction, gets "Fake Title")
+                recognised by its instruction, gets "Fake Title"; a topics request gets
+                FAKE_TOPICS as JSON inside a sentence, as small models tend to answer)
   fake-slow     40 chunks "w0 w1 ...", 0.1 s apart
   fake-500      HTTP 500 with an OpenAI-style error body
   fake-timeout  says nothing for 3 s (longer than the tests' client timeout)
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+FAKE_TOPICS = ["Quasar Lighthouses", "quasar lighthouses", "Orbital Gardening", 42]
 MODELS = ["fake-echo", "fake-slow", "fake-500", "fake-timeout", "fake-garbage"]
 SLOW_CHUNKS = 40
 SLOW_DELAY = 0.1
@@ -137,9 +139,13 @@ def _pieces(model: str, messages: list[dict[str, Any]]) -> Iterator[str]:
     if model == "fake-slow":
         yield from (f"w{i} " for i in range(SLOW_CHUNKS))
         return
+    system = " ".join(m["content"].lower() for m in messages if m["role"] == "system")
+    if "label conversations with topics" in system:
+        yield f"Sure! Here they are: {json.dumps({'topics': FAKE_TOPICS})} Hope it helps."
+        return
     # The title instruction itself (services/titles.py), not any system text that says
     # "title": a memory block quoting an earlier chat may well contain the word.
-    if any("a short title" in m["content"] for m in messages if m["role"] == "system"):
+    if "a short title" in system:
         yield from ("Fake ", "Title")
         return
     last = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")

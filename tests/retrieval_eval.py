@@ -3,7 +3,9 @@
 For each synthetic person: every fact and every distractor is its own chat (a prompt and
 a reply, embedded as the server would), then each question is asked in a new chat
 through the real context assembly, and we record where the fact's exchange ranked:
-by the vector index alone, the full-text index alone, and the fused memories.
+by the vector index alone, the full-text index alone, shared topics alone (when the
+history was seeded with topics, as the server extracts them after each reply) and the
+fused memories.
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ from threadgraph.models import NewMessage, Role
 from threadgraph.ports import Embedder
 from threadgraph.rules import new_id
 from threadgraph.services.context import ContextAssembler, ContextOptions, fuse, keyword_query
+from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
 from threadgraph.store import Neo4jStore
 
 KS = (1, 5, 10)
+METHODS = ("vector", "keyword", "topic", "fused")
 
 
 @dataclass
 class Recall:
     hits: dict[str, dict[int, int]] = field(
-        default_factory=lambda: {m: dict.fromkeys(KS, 0) for m in ("vector", "keyword", "fused")}
+        default_factory=lambda: {m: dict.fromkeys(KS, 0) for m in METHODS}
     )
     questions: int = 0
 
@@ -37,16 +41,21 @@ class Recall:
 
     def table(self) -> str:
         lines = ["method    " + "  ".join(f"recall@{k:<2}" for k in KS)]
-        for method in ("vector", "keyword", "fused"):
+        for method in METHODS:
             lines.append(f"{method:<9} " + "  ".join(f"{self.rate(method, k):9.2f}" for k in KS))
         return "\n".join(lines)
 
 
 def seed_person(
-    store: Neo4jStore, embedder: Embedder, seed: int, facts: int, distractors: int
+    store: Neo4jStore,
+    embedder: Embedder,
+    seed: int,
+    facts: int,
+    distractors: int,
+    topics: bool = False,
 ) -> tuple[str, list[tuple[str, str]]]:
-    """A person with their history written; returns the user id and (question, fact
-    prompt id) pairs."""
+    """A person with their history written (with topics extracted from each exchange if
+    asked); returns the user id and (question, fact prompt id) pairs."""
     user = store.ensure_user(new_id(), f"person {seed}").id
     known, noise = person_history(seed, facts, distractors)
     texts = [f.statement for f in known] + noise
@@ -58,7 +67,19 @@ def seed_person(
         prompt = store.append_message(
             user, chat.id, NewMessage(Role.USER, text, embedding=vectors[i])
         ).message
-        store.append_message(user, chat.id, NewMessage(Role.ASSISTANT, ACK, embedding=ack_vector))
+        reply = store.append_message(
+            user, chat.id, NewMessage(Role.ASSISTANT, ACK, embedding=ack_vector)
+        ).message
+        for topic in extract_topics(embedder, text, ACK) if topics else []:
+            store.link_topic(
+                user,
+                topic.name,
+                topic.normalized,
+                topic.embedding,
+                [prompt.id, reply.id],
+                topic.score,
+                DUPLICATE_THRESHOLD,
+            )
         if i < len(known):
             answers.append((known[i].question, prompt.id))
     return user, answers
@@ -72,18 +93,33 @@ def evaluate(
     questions: list[tuple[str, str]],
     recall: Recall,
     keyword_weight: float = 0.5,
+    topic_weight: float = 0.0,
 ) -> None:
     options = ContextOptions(
-        k=max(KS), memory_budget_tokens=100_000, vector_floor=0.0, keyword_weight=keyword_weight
+        k=max(KS),
+        memory_budget_tokens=100_000,
+        vector_floor=0.0,
+        keyword_weight=keyword_weight,
+        topic_weight=topic_weight,
     )
     for question, answer in questions:
         chat = store.create_chat(user, "question")
         embedding = embedder.embed([question])[0]
         hits = store.memory_candidates(
-            user, chat.id, embedding, keyword_query(question), [], 40, 40, options.vector_floor
+            user,
+            chat.id,
+            embedding,
+            keyword_query(question),
+            [],
+            40,
+            40,
+            options.vector_floor,
+            topic_limit=40,
+            topic_floor=options.topic_floor,
         )
-        for method in ("vector", "keyword"):
-            ranked = [m.hit.prompt_id for m in fuse([h for h in hits if h.via == method])]
+        for method in ("vector", "keyword", "topic"):
+            alone = [h for h in hits if h.via == method]
+            ranked = [m.hit.prompt_id for m in fuse(alone, keyword_weight=1.0, topic_weight=1.0)]
             recall.add(method, ranked.index(answer) + 1 if answer in ranked else None)
         context = assembler.assemble(user, chat.id, None, question, embedding, options)
         fused = [m.hit.prompt_id for m in context.memories]

@@ -14,12 +14,15 @@ from neo4j import Driver
 from tests.api_helpers import turn
 from tests.fake_openai import FakeOpenAI
 from tests.graph_helpers import rows
+from tests.wait import until
 from threadgraph.api.app import create_app
 from threadgraph.config import Settings
+from threadgraph.embeddings.local import shared_embedder
 from threadgraph.errors import ThreadgraphError
 from threadgraph.models import NewMessage, Role
 from threadgraph.rules import new_id
 from threadgraph.services.context import keyword_query
+from threadgraph.services.search import Search
 from threadgraph.store import Neo4jStore
 
 
@@ -110,6 +113,36 @@ def test_knobs_and_exclusion_of_the_current_chat(client: TestClient) -> None:
         json={"content": "tomatoes", "context": {"branch_budget_tokens": 1}},
     ).json()
     assert tight["branch"] == []  # only the draft fits
+
+
+def test_shared_topics_add_memories_when_weighted(
+    client: TestClient, app_settings: Settings
+) -> None:
+    """With a topic weight, exchanges linked to the person's topics nearest the question
+    (or to this chat's topics) are a third ranking in the fusion; never another user's."""
+    other = app_settings.model_copy(update={"local_user_id": new_id()})
+    with TestClient(create_app(other)) as theirs:
+        secret = theirs.post("/api/chats", json={"title": "Their sourdough"}).json()["id"]
+        turn(theirs, secret, "Sourdough starter feeding schedule for rye flour.")
+    bread = new_chat(client, "Bread")
+    fact = turn(client, bread, "Sourdough starter feeding schedule for rye flour.")
+    until(lambda: client.get(f"/api/chats/{bread}/topics").json())
+
+    asking = new_chat(client, "Asking")
+    knobs = {"vector_floor": 1.0, "keyword_weight": 0, "k": 10, "memory_budget_tokens": 100000}
+    question = {"content": "How often should I feed my sourdough starter?"}
+    without = client.post(
+        f"/api/chats/{asking}/context", json={**question, "context": knobs}
+    ).json()
+    assert without["memories"] == []  # the floor shuts out vectors, words weigh nothing
+
+    weighted = client.post(
+        f"/api/chats/{asking}/context",
+        json={**question, "context": {**knobs, "topic_weight": 1.0, "topic_floor": 0.3}},
+    ).json()
+    assert [m["prompt_id"] for m in weighted["memories"]] == [fact["prompt"]["id"]]
+    assert set(weighted["memories"][0]["ranks"]) == {"topic"}
+    assert weighted["memories"][0]["chat_title"] == "Bread"
 
 
 def test_another_users_near_identical_messages_never_appear(
@@ -206,3 +239,31 @@ def test_backfill_embeds_what_is_missing(
     )
     assert [r["dims"] for r in found] == [384] * 5
     assert store.count_missing_embeddings() == 0
+
+
+def test_keyword_memory_is_scoped_inside_the_full_text_index(store: Neo4jStore) -> None:
+    """Others' messages that match the words better must not crowd out the person's own:
+    the owner is part of the full-text query, not a filter after its top hits."""
+    crowd = store.ensure_user(new_id(), "crowd").id
+    for i in range(30):
+        chat = store.create_chat(crowd, f"crowd {i}")
+        for _ in range(2):
+            store.append_message(
+                crowd, chat.id, NewMessage(Role.USER, "tomato tomato tomato garden garden")
+            )
+    me = store.ensure_user(new_id(), "me").id
+    mine = store.create_chat(me, "mine")
+    prompt = store.append_message(
+        me, mine.id, NewMessage(Role.USER, "A long note that mentions a tomato once.")
+    ).message
+    store.append_message(me, mine.id, NewMessage(Role.ASSISTANT, "Noted."))
+    asking = store.create_chat(me, "asking")
+    hits = store.memory_candidates(
+        me, asking.id, None, keyword_query("tomato garden"), [], 10, 10, 0.0
+    )
+    assert [h.prompt_id for h in hits] == [prompt.id]
+    assert [h.via for h in hits] == ["keyword"]
+
+    found = Search(store, shared_embedder()).search(me, "tomato garden", limit=5)
+    by_words = [r.hit.message.id for r in found if "keyword" in r.ranks]
+    assert by_words == [prompt.id]

@@ -13,6 +13,7 @@ from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_embedder
 from threadgraph.rules import new_id
+from threadgraph.services.model_topics import parse_topic_names
 from threadgraph.services.topics import candidate_phrases, extract_topics, normalize
 
 
@@ -70,3 +71,46 @@ def test_extraction_normalises_and_diversifies() -> None:
     assert 1 <= len(topics) <= 3
     assert len({t.normalized for t in topics}) == len(topics)
     assert all(t.score >= 0.3 for t in topics)
+
+
+def test_the_chat_model_can_name_topics_with_a_fallback_to_key_phrases(
+    app_settings: Settings,
+) -> None:
+    """With ``topics_extractor=model`` the model's JSON names the topics (deduplicated,
+    non-strings dropped); a model that fails leaves the offline key phrases in place."""
+    settings = app_settings.model_copy(update={"topics_extractor": "model"})
+    with TestClient(create_app(settings)) as client:
+        named = client.post("/api/chats", json={"title": "Named by the model"}).json()["id"]
+        turn(client, named, "Tell me about tomatoes in a greenhouse.")
+
+        def both_linked() -> list[dict[str, Any]]:
+            # Topics are linked one by one after the reply: wait for the second.
+            listed: list[dict[str, Any]] = client.get(f"/api/chats/{named}/topics").json()
+            return listed if len(listed) >= 2 else []
+
+        topics = until(both_linked)
+        assert sorted(t["name"] for t in topics) == ["Orbital Gardening", "Quasar Lighthouses"]
+        assert all(0.0 <= t["score"] <= 1.0 for t in topics)
+
+    failing = settings.model_copy(update={"topics_model": "fake-500"})
+    with TestClient(create_app(failing)) as client:
+        fallback = client.post("/api/chats", json={"title": "Fallback"}).json()["id"]
+        turn(client, fallback, "How should I water tomatoes in a hot greenhouse?")
+        topics = until(lambda: client.get(f"/api/chats/{fallback}/topics").json())
+        names = {t["name"].lower() for t in topics}
+        assert names
+        assert not names & {"orbital gardening", "quasar lighthouses"}
+
+
+def test_topic_names_are_read_from_whatever_the_model_wraps_them_in() -> None:
+    assert parse_topic_names('```json\n{"topics": ["Neo4j", "neo4j", " graphs. "]}\n```') == [
+        "Neo4j",
+        "graphs",
+    ]
+    assert parse_topic_names('Topics: ["a b", {"x": 1}, "c"] and {"topics": ["ignored"]}') == [
+        "a b",
+        "c",
+    ]
+    assert parse_topic_names("no json here {broken") == []
+    assert parse_topic_names('{"topics": "not a list"}') == []
+    assert parse_topic_names('{"topics": ["' + "x" * 200 + '"]}') == []

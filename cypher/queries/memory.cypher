@@ -2,8 +2,8 @@
 
 // name: memory_candidates
 // The vector index (filtered by user inside the index query; skipped when $embedding is
-// null) and the full-text index (filtered by user after it, Lucene cannot; skipped when
-// $keywords is empty), each hit turned into its
+// null), the full-text index (the user's id is indexed too: $scoped_keywords asks for
+// theirs, and the WHERE below re-checks; skipped when $keywords is empty) and shared topics (skipped when $topic_limit is 0), each hit turned into its
 // exchange (a prompt and its newest complete reply), from the user's other live chats,
 // leaving out what is already on the branch. Ranks are fused by the service.
 CYPHER 25
@@ -16,10 +16,32 @@ CALL () {
   RETURN m, score, 'vector' AS via
   UNION ALL
   WITH 1 AS _ WHERE $keywords <> ''
-  CALL db.index.fulltext.queryNodes('message_content', $keywords, {limit: $keyword_limit})
+  CALL db.index.fulltext.queryNodes('message_content', $scoped_keywords, {limit: $keyword_limit})
     YIELD node, score
   WITH node AS m, score WHERE m.user_id = $user_id
   RETURN m, score, 'keyword' AS via
+  UNION ALL
+  // Topic overlap (skipped when $topic_limit is 0): the person's topics nearest to the
+  // question, plus the topics this chat already has; messages linked to them, scored by
+  // the sum of their links' scores. Topics are per person, so these are theirs.
+  WITH 1 AS _ WHERE $topic_limit > 0
+  CALL () {
+    WITH 1 AS _ WHERE $embedding IS NOT NULL
+    MATCH (t:Topic)
+      SEARCH t IN (VECTOR INDEX topic_embedding FOR $embedding WHERE t.user_id = $user_id LIMIT 3)
+      SCORE AS similarity
+    WITH t WHERE similarity >= $topic_floor
+    RETURN t
+    UNION
+    MATCH (:Chat {id: $chat_id})<-[:BELONGS_TO]-(said:Message)-[:BELONGS_TO]->(t:Topic)
+    WHERE said.user_id = $user_id
+    RETURN t
+  }
+  MATCH (t)<-[link:BELONGS_TO]-(m:Message)
+  WHERE m.user_id = $user_id
+  WITH m, sum(link.score) AS score
+  ORDER BY score DESC LIMIT $topic_limit
+  RETURN m, score, 'topic' AS via
 }
 WITH m, score, via
 WHERE m.status = 'complete' AND NOT m.id IN $exclude_ids

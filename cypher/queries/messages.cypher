@@ -135,7 +135,10 @@ WITH m, length(path) AS hops
 ORDER BY hops
 MATCH (m)-[:BELONGS_TO]->(mc:Chat)
 OPTIONAL MATCH (m)-[:FOLLOWS]->(p:Message)
-RETURN m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
+// created_at as microseconds since the epoch: the driver's DateTime decoding was a
+// measurable part of every context assembly, an integer costs nothing (same instant).
+RETURN m {.id, .user_id, .role, .content, .status, .model, .tokens, .prompt_tokens, .error,
+          created_at: m.created_at.epochSeconds * 1000000 + m.created_at.microsecond} AS message,
        mc.id AS chat_id, p.id AS parent_id
 
 // name: message_for_update

@@ -1,6 +1,7 @@
 // name: search_messages
 // Search one user's messages by meaning (vector index, user filter inside the index
-// query) and by words (full-text index, user filter after it), with optional chat, role
+// query) and by words (full-text index, the user's id indexed beside the text and asked
+// for in $scoped_keywords, re-checked after), with optional chat, role
 // and date filters; each hit says whether it lies on its chat's active branch.
 CYPHER 25
 CALL () {
@@ -11,7 +12,7 @@ CALL () {
   RETURN m, score, 'vector' AS via
   UNION ALL
   WITH 1 AS _ WHERE $keywords <> ''
-  CALL db.index.fulltext.queryNodes('message_content', $keywords, {limit: $limit})
+  CALL db.index.fulltext.queryNodes('message_content', $scoped_keywords, {limit: $limit})
     YIELD node, score
   WITH node AS m, score WHERE m.user_id = $user_id
   RETURN m, score, 'keyword' AS via

@@ -7,6 +7,7 @@ When ``NEO4J_URI`` is unset, the run command and the test suite start the local 
 """
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -85,9 +86,15 @@ class Settings(BaseSettings):
     memory_vector_floor: float = 0.35  # cosine similarity below which a memory is noise
     memory_candidates: int = 20  # fetched from each index before fusion
     memory_keyword_weight: float = 0.5  # full-text vs vector (1.0) in the rank fusion
+    memory_topic_weight: float = 0.0  # shared topics in the rank fusion; 0 = off
+    memory_topic_floor: float = 0.5  # question-to-topic similarity for a topic to count
 
-    # Topics extracted after each reply (offline, with the embedding model).
+    # Topics extracted after each reply, off the hot path: "keyphrases" (offline, with
+    # the embedding model) or "model" (the chat model names them as JSON; key phrases
+    # when it fails). topics_model: which model; empty means the one that answered.
     topics_enabled: bool = True
+    topics_extractor: Literal["keyphrases", "model"] = "keyphrases"
+    topics_model: str = ""
 
     # Embeddings: "local" (all-MiniLM-L6-v2, offline) or "openai" (the endpoint above).
     embeddings: str = "local"

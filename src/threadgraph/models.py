@@ -105,7 +105,7 @@ class ContextSource:
 class MemoryHit:
     """An earlier exchange found by one retrieval method."""
 
-    via: str  # "vector" or "keyword"
+    via: str  # "vector", "keyword" or "topic"
     score: float
     chat_id: str
     chat_title: str
@@ -159,7 +159,7 @@ class AppendResult:
 
 @dataclass(frozen=True)
 class SearchHit:
-    via: str  # "vector" or "keyword"
+    via: str  # "vector", "keyword" or "topic"
     score: float
     message: Message
     chat_title: str

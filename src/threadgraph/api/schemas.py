@@ -100,6 +100,8 @@ class ContextKnobs(BaseModel):
     branch_budget_tokens: int | None = Field(default=None, ge=1, le=200_000)
     memory_budget_tokens: int | None = Field(default=None, ge=0, le=100_000)
     keyword_weight: float | None = Field(default=None, ge=0, le=10)
+    topic_weight: float | None = Field(default=None, ge=0, le=10)
+    topic_floor: float | None = Field(default=None, ge=-1, le=1)
 
 
 class MessageCreate(BaseModel):
@@ -208,7 +210,7 @@ class MemoryPublic(BaseModel):
     reply_id: str
     reply: str
     score: float = Field(description="Reciprocal-rank fusion of the methods that found it")
-    ranks: dict[str, int] = Field(description="Rank per method (vector, keyword), 1 = best")
+    ranks: dict[str, int] = Field(description="Rank per method (vector, keyword, topic), 1 = best")
 
 
 class ContextPreview(BaseModel):

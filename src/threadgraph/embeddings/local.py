@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +67,15 @@ class WordPieceCounter:
 
         self._tokenizer = Tokenizer.from_file(str((path or model_dir()) / "tokenizer.json"))
         self._tokenizer.no_truncation()
+        # Every assembly re-counts the same branch messages and memories: remembering
+        # the counts of short texts (most messages; long ones would hold memory) saves
+        # the tokenizer most of that work.
+        self._cached_count = lru_cache(maxsize=4096)(self._count)
 
     def count(self, text: str) -> int:
+        return self._cached_count(text) if len(text) <= 4096 else self._count(text)
+
+    def _count(self, text: str) -> int:
         return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
 
 

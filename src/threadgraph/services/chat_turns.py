@@ -31,6 +31,7 @@ from threadgraph.ports import Embedder, ModelError, Usage
 from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler, ContextOptions
 from threadgraph.services.live_replies import LiveReplies, LiveReply, ReplyEvent
+from threadgraph.services.model_topics import extract_topics_with_model
 from threadgraph.services.titles import make_title
 from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
 from threadgraph.store import Neo4jStore
@@ -258,7 +259,7 @@ class ChatTurns:
         self.live.close(reply_id)
         # Enrichment, off the hot path: the reader already has the whole reply.
         if status is Status.COMPLETE:
-            self._topics(user_id, turn.prompt, reply_id, text)
+            self._topics(user_id, turn.prompt, reply_id, text, model)
             # A root prompt and its reply make the first exchange: time for a title (the
             # store keeps a title the person chose or one already generated).
             if turn.prompt.parent_id is None:
@@ -280,11 +281,22 @@ class ChatTurns:
         log.error("reply %s could not be saved; it will be marked incomplete", reply_id)
         return None
 
-    def _topics(self, user_id: str, prompt: Message, reply_id: str, reply: str) -> None:
+    def _topics(self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str) -> None:
         if not self.settings.topics_enabled:
             return
         try:
-            for topic in extract_topics(self.embedder, prompt.content, reply):
+            topics = []
+            if self.settings.topics_extractor == "model":
+                topics = extract_topics_with_model(
+                    self.catalog,
+                    self.settings.topics_model or model,
+                    self.embedder,
+                    prompt.content,
+                    reply,
+                )
+            if not topics:
+                topics = extract_topics(self.embedder, prompt.content, reply)
+            for topic in topics:
                 self.store.link_topic(
                     user_id,
                     topic.name,

@@ -54,6 +54,8 @@ class ContextOptions:
     memory_budget_tokens: int = 1000
     candidates: int = 20
     keyword_weight: float = 0.5  # the full-text ranking's weight in the fusion (vector: 1)
+    topic_weight: float = 0.0  # the shared-topic ranking's weight; 0 leaves it out
+    topic_floor: float = 0.5  # question-to-topic similarity for a topic to count
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ContextOptions:
@@ -65,6 +67,8 @@ class ContextOptions:
             memory_budget_tokens=settings.memory_budget_tokens,
             candidates=settings.memory_candidates,
             keyword_weight=settings.memory_keyword_weight,
+            topic_weight=settings.memory_topic_weight,
+            topic_floor=settings.memory_topic_floor,
         )
 
     def with_overrides(self, **overrides: object) -> ContextOptions:
@@ -171,13 +175,15 @@ class ContextAssembler:
             vector_limit=options.candidates,
             keyword_limit=options.candidates,
             vector_floor=options.vector_floor,
+            topic_limit=options.candidates if options.topic_weight > 0 else 0,
+            topic_floor=options.topic_floor,
         )
 
     def _select(self, hits: list[MemoryHit], options: ContextOptions) -> list[Memory]:
         """Fused best first, up to k and within the memory token budget."""
         kept: list[Memory] = []
         used = 0
-        for memory in fuse(hits, options.keyword_weight):
+        for memory in fuse(hits, options.keyword_weight, options.topic_weight):
             cost = self.counter.count(memory.hit.prompt) + self.counter.count(memory.hit.reply)
             if used + cost > options.memory_budget_tokens:
                 continue
@@ -188,7 +194,9 @@ class ContextAssembler:
         return kept
 
 
-def fuse(hits: list[MemoryHit], keyword_weight: float = 1.0) -> list[Memory]:
+def fuse(
+    hits: list[MemoryHit], keyword_weight: float = 1.0, topic_weight: float = 0.0
+) -> list[Memory]:
     """Weighted reciprocal-rank fusion of each method's ranking, one entry per exchange.
 
     The full-text ranking counts ``keyword_weight`` times as much as the vector one.
@@ -197,10 +205,12 @@ def fuse(hits: list[MemoryHit], keyword_weight: float = 1.0) -> list[Memory]:
     20 the fusion nearly matches vectors at @1 and beats them at @5, and weights from
     0.25 to 1.0 gave the same figures. 0.5 keeps words as the second opinion.
     """
-    weight = {"vector": 1.0, "keyword": keyword_weight}
+    weight = {"vector": 1.0, "keyword": keyword_weight, "topic": topic_weight}
     best: dict[str, MemoryHit] = {}
     ranks: dict[str, dict[str, int]] = {}
-    for via in ("vector", "keyword"):
+    for via in ("vector", "keyword", "topic"):
+        if weight[via] <= 0:
+            continue  # a weight of 0 leaves the method out, not just last
         seen: list[str] = []
         for hit in sorted((h for h in hits if h.via == via), key=lambda h: -h.score):
             if hit.prompt_id in seen:

@@ -66,14 +66,14 @@ def extract_topics(embedder: Embedder, prompt: str, reply: str) -> list[TopicCan
         return []
     vectors = embedder.embed([text, *phrases])
     doc, candidates = vectors[0], vectors[1:]
-    relevance = [_dot(doc, c) for c in candidates]
+    relevance = [dot(doc, c) for c in candidates]
     chosen: list[int] = []
     while len(chosen) < min(MAX_TOPICS, len(phrases)):
         best, best_value = -1, -2.0
         for i, rel in enumerate(relevance):
             if i in chosen or rel < MIN_SCORE:
                 continue
-            redundancy = max((_dot(candidates[i], candidates[j]) for j in chosen), default=0.0)
+            redundancy = max((dot(candidates[i], candidates[j]) for j in chosen), default=0.0)
             value = DIVERSITY * rel - (1 - DIVERSITY) * redundancy
             if value > best_value:
                 best, best_value = i, value
@@ -86,5 +86,5 @@ def extract_topics(embedder: Embedder, prompt: str, reply: str) -> list[TopicCan
     ]
 
 
-def _dot(a: list[float], b: list[float]) -> float:
+def dot(a: list[float], b: list[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import neo4j
@@ -649,9 +649,11 @@ class Neo4jStore:
         vector_limit: int,
         keyword_limit: int,
         vector_floor: float,
+        topic_limit: int = 0,
+        topic_floor: float = 0.5,
     ) -> list[MemoryHit]:
-        """Earlier exchanges of this user in other chats, by vector and by keyword (one
-        round trip); ranked per method, best first."""
+        """Earlier exchanges of this user in other chats, by vector, by keyword and (when
+        ``topic_limit`` > 0) by shared topics, in one round trip; ranked per method."""
 
         def work(tx: ManagedTransaction) -> list[MemoryHit]:
             rows = tx.run(
@@ -662,7 +664,10 @@ class Neo4jStore:
                 vector_floor=vector_floor,
                 vector_limit=vector_limit,
                 keywords=keywords,  # "" skips the full-text index
+                scoped_keywords=_owned_by(user_id, keywords),
                 keyword_limit=keyword_limit,
+                topic_limit=topic_limit,  # 0 skips the topic overlap
+                topic_floor=topic_floor,
                 exclude_ids=exclude_ids,
             )
             return [
@@ -750,6 +755,7 @@ class Neo4jStore:
                 embedding=embedding or [1.0] + [0.0] * (self._settings.embedding_dimension - 1),
                 vector_floor=vector_floor if embedding else 2.0,
                 keywords=keywords,
+                scoped_keywords=_owned_by(user_id, keywords),
                 limit=limit,
                 chat_id=chat_id,
                 role=role,
@@ -1064,6 +1070,28 @@ def _native(value: Any) -> Any:
     return value.to_native() if hasattr(value, "to_native") else value
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _owned_by(user_id: str, keywords: str) -> str:
+    """A full-text query for one person's messages: their id is indexed beside the text
+    (migration 0007). ``keywords`` is already safe Lucene (quoted words joined by OR);
+    the id is checked to be a UUID, so nothing in it can widen the query."""
+    if not keywords:
+        return ""
+    owner = str(uuid.UUID(user_id))
+    return f'user_id:"{owner}" AND content:({keywords})'
+
+
+def _instant(value: Any) -> datetime:
+    """A stored time, returned by a query either as a DateTime or, where decoding cost
+    matters, as integer microseconds since the epoch."""
+    if isinstance(value, int):
+        return _EPOCH + timedelta(microseconds=value)
+    native: datetime = _native(value)
+    return native
+
+
 def _lookup_id(value: str, what: str) -> str:
     """An id used to look something up: a malformed one simply finds nothing."""
     try:
@@ -1101,7 +1129,7 @@ def _message(row: Any) -> Message:
         content=data["content"],
         status=Status(data["status"]),
         model=data.get("model"),
-        created_at=_native(data["created_at"]),
+        created_at=_instant(data["created_at"]),
         tokens=data.get("tokens"),
         prompt_tokens=data.get("prompt_tokens"),
         error=data.get("error"),
