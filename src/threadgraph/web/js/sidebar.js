@@ -64,7 +64,7 @@ function chatItem(chat) {
     el(
       "a",
       { href: `#/chat/${encodeURIComponent(chat.id)}`, title: when(chat.updated_at) },
-      chat.forked_from_id ? "⑂ " : "",
+      chat.forked_from_id ? el("span", { class: "fork-mark", title: "A fork" }, "↳ ") : "",
       chat.title,
     ),
   );
