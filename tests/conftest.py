@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver, GraphDatabase
 
+from tests.browser import browser  # noqa: F401  (the session's Chromium, for web tests)
 from tests.fake_openai import FakeOpenAI
 from threadgraph.api.app import create_app
 from threadgraph.config import Settings

@@ -143,7 +143,9 @@ def _pieces(model: str, messages: list[dict[str, Any]]) -> Iterator[str]:
     if "label conversations with topics" in system:
         yield f"Sure! Here they are: {json.dumps({'topics': FAKE_TOPICS})} Hope it helps."
         return
-    if "title" in system:
+    # The title instruction itself (services/titles.py), not any system text that says
+    # "title": a memory block quoting an earlier chat may well contain the word.
+    if "a short title" in system:
         yield from ("Fake ", "Title")
         return
     last = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")

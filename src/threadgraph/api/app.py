@@ -15,11 +15,13 @@ from threadgraph.api import (
     chats,
     errors,
     export,
+    graph,
     health,
     messages,
     model_list,
     search,
     topics,
+    web,
 )
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
@@ -134,4 +136,6 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     app.include_router(search.router)
     app.include_router(export.router)
     app.include_router(topics.router)
+    app.include_router(graph.router)
+    web.install(app)
     return app

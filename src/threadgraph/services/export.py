@@ -11,6 +11,7 @@ Neo4j. Node keys are the application ids; labels and relationship types are kept
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -88,12 +89,22 @@ def _flat(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     return flat
 
 
+# Characters XML 1.0 cannot hold at all, even escaped (NUL, most C0 controls such as the
+# ESC of pasted terminal colours, lone surrogates, U+FFFE/U+FFFF). One of them in a message
+# would make the whole GraphML or GEXF file unreadable, so each becomes U+FFFD.
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _scalars(data: dict[str, Any]) -> dict[str, Any]:
     return {
-        k: json.dumps(v) if isinstance(v, list | dict) else v
+        k: _xml_text(json.dumps(v) if isinstance(v, list | dict) else v)
         for k, v in data.items()
         if v is not None
     }
+
+
+def _xml_text(value: Any) -> Any:
+    return NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def cypher_script(graph: nx.MultiDiGraph[str]) -> str:

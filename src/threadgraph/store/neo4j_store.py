@@ -800,6 +800,15 @@ class Neo4jStore:
 
         return self._read(work)
 
+    def topic_links(self, user_id: str, message_ids: list[str]) -> list[dict[str, Any]]:
+        """The topics of these messages: rows of message_id, topic_id, name, score."""
+        return self._read(
+            lambda tx: [
+                r.data()
+                for r in tx.run(self._q["graph_topic_links"], user_id=user_id, ids=message_ids)
+            ]
+        )
+
     # -- topics ----------------------------------------------------------------------------
 
     def link_topic(

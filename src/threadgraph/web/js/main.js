@@ -1,0 +1,102 @@
+// Start-up and wiring: health and models, the chat list, routing by the address
+// (#/chat/<id>[/<message id>]), and the keyboard (Enter sends, Shift+Enter new line,
+// Esc stops a reply, or closes the panel).
+import { get } from "./api.js";
+import { closeChat, deleteChat, openChat, send, startRename, stopReply } from "./chat.js";
+import { openGraph } from "./graph.js";
+import { initSidebar, loadChats, loadTopics, markCurrent } from "./sidebar.js";
+import { actions, state } from "./state.js";
+import { openTransfer } from "./transfer.js";
+import { $, clearError, closePanel, el, guarded, showError } from "./ui.js";
+import { showContextPreview } from "./why.js";
+
+actions.openChat = async (chatId, focusId) => {
+  await openChat(chatId, focusId);
+  markCurrent();
+};
+actions.refreshChats = () => guarded(() => loadChats(true));
+actions.refreshTopics = () => ($("topics").open ? guarded(loadTopics) : Promise.resolve());
+
+async function checkHealth() {
+  const response = await fetch("/health").catch(() => null);
+  if (!response) throw new Error("Cannot reach the threadgraph server. Is it running?");
+  const health = await response.json().catch(() => null);
+  if (!response.ok || !health?.neo4j?.connected) {
+    throw new Error(`The database (Neo4j) is unreachable: ${health?.neo4j?.error || response.status}`);
+  }
+}
+
+async function loadModels() {
+  const list = await get("/api/models");
+  state.models = list.models;
+  state.defaultModel = list.default;
+  const picker = $("model-picker");
+  picker.replaceChildren(
+    ...list.models.map((m) => el("option", { value: m.id }, m.local && !/offline/i.test(m.label) ? `${m.label} (offline)` : m.label)),
+  );
+  // The default may be an endpoint model the endpoint no longer offers (it is down):
+  // then the first model offered (the offline one) is picked rather than nothing.
+  if (list.models.some((m) => m.id === list.default)) picker.value = list.default;
+  const note = $("model-note");
+  note.textContent = list.endpoint_error ? `Model endpoint unreachable: ${list.endpoint_error}` : "";
+  note.classList.toggle("problem", Boolean(list.endpoint_error));
+  if (!list.models.length) showError("No chat model is available: set OPENAI_BASE_URL or enable the local model.");
+}
+
+async function route() {
+  const match = location.hash.match(/^#\/chat\/([^/]+)(?:\/([^/]+))?$/);
+  if (!match) {
+    if (state.chat) closeChat();
+    markCurrent();
+    return;
+  }
+  const [chatId, focusId] = [decodeURIComponent(match[1]), match[2] && decodeURIComponent(match[2])];
+  if (state.chat && state.chat.id === chatId && !focusId) return;
+  // Leaving a chat stops reading its reply, not writing it: the server finishes it.
+  if (state.streaming && state.chat && state.chat.id !== chatId) state.streaming.controller.abort();
+  await actions.openChat(chatId, focusId);
+}
+
+function wireKeys() {
+  const input = $("composer-input");
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      guarded(send);
+    }
+  });
+  $("composer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(send);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || document.querySelector("dialog[open]")) return;
+    if (state.streaming) stopReply();
+    else if (!$("panel").hidden) closePanel();
+  });
+}
+
+function wireButtons() {
+  $("stop").addEventListener("click", stopReply);
+  $("preview-context").addEventListener("click", () => guarded(showContextPreview));
+  $("rename-chat").addEventListener("click", startRename);
+  $("delete-chat").addEventListener("click", () => guarded(deleteChat));
+  $("open-graph").addEventListener("click", () => guarded(() => openGraph("chat")));
+  $("open-transfer").addEventListener("click", openTransfer);
+  $("panel-close").addEventListener("click", closePanel);
+  $("banner-close").addEventListener("click", clearError);
+}
+
+async function start() {
+  initSidebar();
+  wireKeys();
+  wireButtons();
+  closeChat();
+  window.addEventListener("hashchange", () => guarded(route));
+  await guarded(checkHealth);
+  await Promise.all([guarded(loadModels), guarded(() => loadChats(true))]);
+  await guarded(route);
+  document.body.dataset.ready = "true";
+}
+
+start();
