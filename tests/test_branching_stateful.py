@@ -234,6 +234,9 @@ def test_branching_matches_the_reference_model(
             max_examples=20,
             stateful_step_count=30,
             deadline=None,
+            # A fixed seed (draws follow creation order, never random ids): the run is the
+            # same every time, so the coverage check below cannot pass or fail by luck.
+            derandomize=True,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )

@@ -222,8 +222,8 @@ def test_errors_are_shown_plainly(browser: Browser, own_server: ServerProcess) -
         assert page.foreign_requests == []
 
 
-DOWN_BOLT = int(os.environ.get("THREADGRAPH_TEST_DOWN_BOLT_PORT", "7692"))
-DOWN_HTTP = int(os.environ.get("THREADGRAPH_TEST_DOWN_HTTP_PORT", "7479"))
+DOWN_BOLT = int(os.environ.get("THREADGRAPH_TEST_DOWN_BOLT_PORT", "7694"))
+DOWN_HTTP = int(os.environ.get("THREADGRAPH_TEST_DOWN_HTTP_PORT", "7481"))
 
 
 def test_neo4j_going_down_is_said_plainly(
