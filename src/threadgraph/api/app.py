@@ -16,6 +16,7 @@ from threadgraph.api import (
     errors,
     export,
     health,
+    imports,
     messages,
     model_list,
     search,
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
             app.state.settings = settings
             app.state.turns = turns
             app.state.search = Search(store, embedder)
+            app.state.embedder = embedder
             yield
         finally:
             if turns is not None:
@@ -134,4 +136,5 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     app.include_router(search.router)
     app.include_router(export.router)
     app.include_router(topics.router)
+    app.include_router(imports.router)
     return app
