@@ -73,6 +73,8 @@ class Importer:
         for position, entry in enumerate(entries):
             try:
                 planned = plan(entry.parse(), user_id, fmt, limits, keep_ids, now)
+                if not planned.chat.messages and fmt != "threadgraph":
+                    raise MalformedChat("no messages to import")
                 self._drop_foreign_vectors(planned.chat.messages)
                 written = self.store.import_chat(user_id, planned.chat)
             except MalformedChat as error:

@@ -210,7 +210,10 @@ def _head(
     times: dict[str, datetime],
     warnings: list[str],
 ) -> str | None:
-    """The export's current node (or its nearest kept ancestor); else the newest leaf."""
+    """The export's current node (or its nearest kept ancestor); else the newest leaf.
+    (threadgraph's own export says exactly where HEAD is, or that there is none.)"""
+    if chat.extra.get("title_source") is not None and chat.head_id is None:
+        return None
     if chat.head_id is not None:
         if chat.head_id in by_id:
             node: str | None = chat.head_id
