@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,8 @@ class Imported:
 def imported_chat(driver: Driver, user_id: str, source: str, source_id: str) -> Imported:
     records, _, _ = driver.execute_query(
         """
-        MATCH (c:Chat {source: $source, source_id: $source_id})-[:BELONGS_TO]->(:User {id: $user_id})
+        MATCH (c:Chat {source: $source, source_id: $source_id})
+              -[:BELONGS_TO]->(:User {id: $user_id})
         OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
         OPTIONAL MATCH (m:Message)-[:BELONGS_TO]->(c)
         OPTIONAL MATCH (m)-[:FOLLOWS]->(p:Message)
@@ -76,5 +76,4 @@ def count_nodes(driver: Driver, user_id: str) -> tuple[int, int, int]:
 
 
 def _native(value: Any) -> Any:
-    value = value.to_native() if hasattr(value, "to_native") else value
-    return value if not isinstance(value, datetime) else value
+    return value.to_native() if hasattr(value, "to_native") else value

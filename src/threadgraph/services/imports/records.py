@@ -51,6 +51,9 @@ class SourceChat:
     model: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # threadgraph: title_source, ...
     forked_from: str | None = None  # threadgraph: the message a fork continues from
+    # threadgraph's own export states HEAD and the chat's model exactly: nothing is
+    # inferred (no HEAD means none, no model means none).
+    exact: bool = False
     # Notes on things kept but worth telling (a dangling parent made a root, ...).
     warnings: list[str] = field(default_factory=list)
 

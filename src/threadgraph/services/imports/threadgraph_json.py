@@ -174,4 +174,5 @@ def _parse(graph: _Graph, chat_id: str) -> SourceChat:
         model=optional_text(chat.get("model"), "model"),
         extra=extra,
         forked_from=graph.fork.get(chat_id),
+        exact=True,
     )

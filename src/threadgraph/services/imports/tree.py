@@ -155,7 +155,7 @@ def plan(
     properties = {
         "title": title,
         "title_source": "user",
-        "model": chat.model or _last_model(chat, keep),
+        "model": chat.model if chat.exact else chat.model or _last_model(chat, keep),
         "created_at": created,
         "updated_at": updated,
         "source": source,
@@ -212,7 +212,7 @@ def _head(
 ) -> str | None:
     """The export's current node (or its nearest kept ancestor); else the newest leaf.
     (threadgraph's own export says exactly where HEAD is, or that there is none.)"""
-    if chat.extra.get("title_source") is not None and chat.head_id is None:
+    if chat.exact and chat.head_id is None:
         return None
     if chat.head_id is not None:
         if chat.head_id in by_id:
