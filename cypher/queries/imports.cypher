@@ -1,5 +1,5 @@
 // Import of exported histories (services/imports). One conversation per transaction:
-// import_state, then import_create_chat when the chat is new, then import_messages.
+// import_state (what is already there), then import_write (what is new).
 
 // name: import_state
 // Whether the chat exists and whose it is, and which of the messages are already there
@@ -14,26 +14,25 @@ CALL () {
 }
 RETURN c IS NOT NULL AS chat_exists, owner.id AS owner_id, existing
 
-// name: import_create_chat
-// The chat, owned by the importing person, with the fork point it continues from.
+// name: import_write
+// One conversation in one statement: the chat when it is new ($create: owned by the
+// importing person, with the fork point it continues from), the new messages (UNWIND),
+// their FOLLOWS links (a parent may be an earlier message of the chat or, for a fork,
+// of another chat of the same person), then HEAD when $head_id is given. Returns how
+// many links could not be made because the parent was not there.
 MATCH (u:User {id: $user_id})
-CREATE (c:Chat {id: $chat_id})
-SET c += $properties
-CREATE (c)-[:BELONGS_TO]->(u)
-WITH c
-OPTIONAL MATCH (f:Message {id: $forked_from_id})
-WHERE f.user_id = $user_id
-FOREACH (_ IN CASE WHEN f IS NULL THEN [] ELSE [1] END | CREATE (c)-[:FORKED_FROM]->(f))
-RETURN c.id AS id
-
-// name: import_messages
-// The new messages of one conversation in one statement (UNWIND), then their FOLLOWS
-// links (a parent may be an earlier message of the chat, or, for a fork, of another
-// chat of the same person), then HEAD when $head_id is given. Returns how many links
-// could not be made because the parent was not there.
-MATCH (c:Chat {id: $chat_id})
-SET c.updated_at = CASE WHEN $updated_at > c.updated_at THEN $updated_at ELSE c.updated_at END
-WITH c
+MERGE (c:Chat {id: $chat_id})
+ON CREATE SET c += $properties
+ON MATCH SET c.updated_at = CASE WHEN $updated_at > c.updated_at THEN $updated_at ELSE c.updated_at END
+WITH u, c
+CALL (u, c) {
+  WITH u, c WHERE $create
+  CREATE (c)-[:BELONGS_TO]->(u)
+  WITH c
+  OPTIONAL MATCH (f:Message {id: $forked_from_id})
+  WHERE f.user_id = $user_id
+  FOREACH (_ IN CASE WHEN f IS NULL THEN [] ELSE [1] END | CREATE (c)-[:FORKED_FROM]->(f))
+}
 CALL (c) {
   UNWIND $messages AS row
   CREATE (m:Message {id: row.id})

@@ -899,27 +899,23 @@ class Neo4jStore:
                     raise Conflict(f"message id {found['id']} is already used by another chat")
                 existing.add(found["id"])
             new = [m for m in chat.messages if m.id not in existing]
-            if not state["chat_exists"]:
-                tx.run(
-                    self._q["import_create_chat"],
-                    user_id=user_id,
-                    chat_id=chat.id,
-                    properties=chat.properties,
-                    forked_from_id=chat.forked_from_id,
-                ).consume()
-            elif not new:
+            if state["chat_exists"] and not new:
                 return ImportWrite(chat_created=False, messages_created=0)
             row = tx.run(
-                self._q["import_messages"],
+                self._q["import_write"],
                 user_id=user_id,
                 chat_id=chat.id,
+                create=not state["chat_exists"],
+                properties=chat.properties,
+                forked_from_id=chat.forked_from_id,
                 updated_at=chat.properties.get("updated_at"),
                 messages=[{"id": m.id, "properties": m.properties} for m in new],
                 links=[{"child": m.id, "parent": m.parent_id} for m in new if m.parent_id],
                 head_id=chat.head_id,
             ).single()
-            missing = int(row["links_missing"]) if row is not None else 0
-            return ImportWrite(not state["chat_exists"], len(new), missing)
+            if row is None:
+                raise NotFound(f"user {user_id} not found")
+            return ImportWrite(not state["chat_exists"], len(new), int(row["links_missing"]))
 
         return self._write(work)
 
