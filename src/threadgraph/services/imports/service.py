@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from threadgraph.config import Settings
 from threadgraph.errors import Conflict, InvalidInput
+from threadgraph.models import ImportWrite
 from threadgraph.services.imports import files, formats, threadgraph_json
+from threadgraph.services.imports.formats import Entry
 from threadgraph.services.imports.records import MalformedChat, MalformedFile
-from threadgraph.services.imports.tree import Limits, graph_id, plan
+from threadgraph.services.imports.tree import Limits, Planned, graph_id, plan
 from threadgraph.store import Neo4jStore
 
 Progress = Callable[[int, int], None]  # (conversations done, conversations in the file)
@@ -46,6 +49,13 @@ class ImportSummary:
     chat_ids: list[str] = field(default_factory=list)  # every chat of the file now stored
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    planned: Planned | None = None
+    written: ImportWrite | None = None
+    reason: str = ""
+
+
 class Importer:
     def __init__(self, store: Neo4jStore, settings: Settings) -> None:
         self.store = store
@@ -68,40 +78,59 @@ class Importer:
         summary = ImportSummary(format=fmt)
         keep_ids = fmt == "threadgraph" and threadgraph_json.owner(data) == user_id
         limits = Limits(self.settings.max_message_chars, self.settings.max_title_chars)
-        skipped: Counter[str] = Counter()
         now = datetime.now(UTC)
-        for position, entry in enumerate(entries):
+
+        def one(position: int, entry: Entry) -> _Outcome:
             try:
                 planned = plan(entry.parse(), user_id, fmt, limits, keep_ids, now)
                 if not planned.chat.messages and fmt != "threadgraph":
                     raise MalformedChat("no messages to import")
                 self._drop_foreign_vectors(planned.chat.messages)
-                written = self.store.import_chat(user_id, planned.chat)
+                return _Outcome(planned, self.store.import_chat(user_id, planned.chat))
             except MalformedChat as error:
-                summary.skipped.append(Skipped(position, entry.title, error.reason))
+                return _Outcome(reason=error.reason)
             except (Conflict, InvalidInput) as error:
-                summary.skipped.append(Skipped(position, entry.title, error.message))
+                return _Outcome(reason=error.message)
             except (TypeError, ValueError, KeyError, AttributeError) as error:
-                reason = f"unexpected shape ({type(error).__name__}: {error})"
-                summary.skipped.append(Skipped(position, entry.title, reason))
-            else:
-                skipped.update(planned.skipped)
-                summary.warnings.extend(Skipped(position, entry.title, w) for w in planned.warnings)
-                if written.links_missing:
-                    note = f"{written.links_missing} parent(s) in other chats were not found"
-                    summary.warnings.append(Skipped(position, entry.title, note))
-                if written.chat_created or written.messages_created:
-                    summary.chats_imported += 1
+                return _Outcome(reason=f"unexpected shape ({type(error).__name__}: {error})")
+
+        # Conversations are independent, except in threadgraph's export, where a fork
+        # needs the chat it continues from written first: that one goes in order.
+        workers = 1 if fmt == "threadgraph" else max(1, self.settings.import_workers)
+        skipped: Counter[str] = Counter()
+        with ThreadPoolExecutor(workers, thread_name_prefix="import") as pool:
+            outcomes = pool.map(one, range(len(entries)), entries)
+            for position, (entry, outcome) in enumerate(zip(entries, outcomes, strict=True)):
+                if outcome.planned is None or outcome.written is None:
+                    summary.skipped.append(Skipped(position, entry.title, outcome.reason))
                 else:
-                    summary.chats_unchanged += 1
-                summary.messages_imported += written.messages_created
-                summary.chat_ids.append(planned.chat.id)
-            if progress is not None:
-                progress(position + 1, len(entries))
+                    skipped.update(outcome.planned.skipped)
+                    self._count(summary, position, entry, outcome.planned, outcome.written)
+                if progress is not None:
+                    progress(position + 1, len(entries))
         summary.messages_skipped = dict(skipped)
         if fmt == "threadgraph":
             self._used_context(user_id, data, keep_ids)
         return summary
+
+    def _count(
+        self,
+        summary: ImportSummary,
+        position: int,
+        entry: Entry,
+        planned: Planned,
+        written: ImportWrite,
+    ) -> None:
+        notes = [*planned.warnings]
+        if written.links_missing:
+            notes.append(f"{written.links_missing} parent(s) in other chats were not found")
+        summary.warnings.extend(Skipped(position, entry.title, note) for note in notes)
+        if written.chat_created or written.messages_created:
+            summary.chats_imported += 1
+        else:
+            summary.chats_unchanged += 1
+        summary.messages_imported += written.messages_created
+        summary.chat_ids.append(planned.chat.id)
 
     def _drop_foreign_vectors(self, messages: list[Any]) -> None:
         """Vectors of another size than the index's (another model) are recomputed."""
