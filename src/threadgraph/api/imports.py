@@ -43,7 +43,9 @@ class ImportResult(BaseModel):
     skipped: list[SkippedPublic] = Field(description="conversations not imported, and why")
     warnings: list[SkippedPublic] = Field(description="things kept but worth knowing")
     chat_ids: list[str]
-    enrichment: str = Field(description="embeddings and topics: computed in the background")
+    enrichment: str = Field(
+        description="'background': embeddings and topics are computed after this answer"
+    )
 
 
 @router.post("/import", response_model=ImportResult)
@@ -66,8 +68,9 @@ def import_export(
         )
     summary = Importer(store, settings).run(user_id, payload, format)
     embedder: Embedder = request.app.state.embedder
-    if summary.messages_imported:
-        background.add_task(_enrich, store, embedder, user_id, settings.topics_enabled)
+    # Always scheduled: it also finishes what an interrupted earlier pass left missing,
+    # and costs two small queries when nothing is.
+    background.add_task(_enrich, store, embedder, user_id, settings.topics_enabled)
     return ImportResult(
         format=summary.format,
         chats_imported=summary.chats_imported,
@@ -77,7 +80,7 @@ def import_export(
         skipped=[SkippedPublic(**vars(s)) for s in summary.skipped],
         warnings=[SkippedPublic(**vars(s)) for s in summary.warnings],
         chat_ids=summary.chat_ids,
-        enrichment="background" if summary.messages_imported else "none",
+        enrichment="background",
     )
 
 
