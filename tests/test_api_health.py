@@ -17,7 +17,7 @@ def test_health_reports_neo4j_and_schema_version(settings: Settings) -> None:
     body = response.json()
     assert body["status"] == "ok"
     assert body["neo4j"]["connected"] is True
-    assert body["neo4j"]["schema_version"] == 5
+    assert body["neo4j"]["schema_version"] == 6
     assert body["neo4j"]["server"].startswith("Neo4j/")
 
 

@@ -13,7 +13,7 @@ from threadgraph.store.migrations import load_migrations, split_statements
 def test_schema_version_is_the_latest_migration(store: Neo4jStore, settings: Settings) -> None:
     migrations = load_migrations(settings.cypher_dir / "migrations")
     assert [m.version for m in migrations] == sorted(m.version for m in migrations)
-    assert store.schema_version() == migrations[-1].version == 5
+    assert store.schema_version() == migrations[-1].version == 6
 
 
 def test_migrate_again_applies_nothing_new(
@@ -24,7 +24,7 @@ def test_migrate_again_applies_nothing_new(
         settings.neo4j_database,
         "MATCH (m:SchemaMigration) RETURN m.version AS v, m.applied_at AS at ORDER BY v",
     )
-    assert store.migrate() == 5
+    assert store.migrate() == 6
     after = rows(
         driver,
         settings.neo4j_database,
@@ -42,6 +42,13 @@ def test_constraints_and_indexes_exist_and_are_online(driver: Driver, settings: 
         (c["labelsOrTypes"][0], c["properties"][0]) for c in constraints if "UNIQUE" in c["type"]
     }
     assert {("User", "id"), ("Chat", "id"), ("Message", "id"), ("Topic", "id")} <= unique
+    # Imported messages: one per person, source and id in that source (migration 0006).
+    composite = {
+        (c["labelsOrTypes"][0], tuple(c["properties"]))
+        for c in constraints
+        if "UNIQUE" in c["type"]
+    }
+    assert ("Message", ("user_id", "source", "source_id")) in composite
 
     indexes = {
         r["name"]: r
