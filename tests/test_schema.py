@@ -31,7 +31,7 @@ def test_migrate_again_applies_nothing_new(
         "MATCH (m:SchemaMigration) RETURN m.version AS v, m.applied_at AS at ORDER BY v",
     )
     assert after == before
-    assert [r["v"] for r in after] == [1, 2, 3, 4, 5]
+    assert [r["v"] for r in after] == [1, 2, 3, 4, 5, 6]
 
 
 def test_constraints_and_indexes_exist_and_are_online(driver: Driver, settings: Settings) -> None:
