@@ -47,10 +47,3 @@ def entries(data: Any, fmt: str) -> list[Entry]:
     if fmt not in _PARSERS:
         raise MalformedFile(f"format must be one of auto, {', '.join(FORMATS)}")
     return [Entry(title, parse) for title, parse in _PARSERS[fmt].entries(data)]
-
-
-def first_item(data: Any) -> Any:
-    """The first conversation of a list export, or the object itself."""
-    if isinstance(data, list):
-        return data[0] if data else None
-    return data

@@ -22,7 +22,6 @@ from threadgraph.services.imports.records import (
     SourceChat,
     SourceMessage,
     ident,
-    mapping,
     optional_text,
     text,
     timestamp,
@@ -163,7 +162,6 @@ def _parse(graph: _Graph, chat_id: str) -> SourceChat:
     for key in CHAT_TIMES:
         if chat.get(key) is not None:
             extra[key] = timestamp(chat[key], f"chat {key}")
-    mapping(chat, "chat")
     return SourceChat(
         source_id=ident(chat_id, "chat id"),
         title=optional_text(chat.get("title"), "title"),
