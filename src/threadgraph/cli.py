@@ -4,6 +4,8 @@ threadgraph serve [--host H] [--port P]   run the API (starts the local Neo4j wh
                                          NEO4J_URI is not set)
 threadgraph neo4j start|stop|status      manage the local Neo4j
 threadgraph migrate                      apply schema migrations and print the version
+threadgraph import FILE [--format F]     import a ChatGPT, Claude, Open WebUI, LibreChat
+                                         or threadgraph export (.json or .zip)
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ import sys
 import time
 
 from threadgraph.config import Settings
-from threadgraph.errors import ThreadgraphError
+from threadgraph.errors import ThreadgraphError, TooLarge
 from threadgraph.local_neo4j import LocalNeo4j
+
+# The formats `threadgraph import` reads (kept here so --help needs no heavy imports).
+IMPORT_FORMATS = ("chatgpt", "claude", "openwebui", "librechat", "threadgraph")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     embeddings.add_argument("action", choices=["backfill"])
     embeddings.add_argument("--batch", type=int, default=64, help="messages per batch")
 
+    importing = commands.add_parser("import", help="import chats exported from another app")
+    importing.add_argument("file", help="the export: conversations.json, or the .zip")
+    importing.add_argument(
+        "--format", choices=["auto", *IMPORT_FORMATS], default="auto", help="default: detect"
+    )
+    importing.add_argument("--user", help="whose history it becomes (default: the local user)")
+    importing.add_argument(
+        "--no-enrich", action="store_true", help="skip embeddings and topics (run later)"
+    )
+
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -55,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(settings, args)
         if args.command == "embeddings":
             return _backfill(settings, args.batch)
+        if args.command == "import":
+            return _import(settings, args)
     except ThreadgraphError as error:
         print(f"threadgraph: {error.message}", file=sys.stderr)
         return 1
@@ -94,6 +111,7 @@ def _backfill(settings: Settings, batch: int) -> int:
     from tqdm import tqdm
 
     from threadgraph.api.app import build_embedder, check_embedding_dimension
+    from threadgraph.services.imports.enrich import count_missing_embeddings, embed_missing
     from threadgraph.store import Neo4jStore
 
     _ensure_neo4j(settings)
@@ -102,13 +120,72 @@ def _backfill(settings: Settings, batch: int) -> int:
         store.migrate()
         embedder = build_embedder(settings)
         check_embedding_dimension(store, embedder)
-        missing = store.count_missing_embeddings()
+        missing = count_missing_embeddings(store, None)
         with tqdm(total=missing, unit="msg", desc="embedding") as progress:
-            while rows := store.messages_missing_embeddings(batch):
-                vectors = embedder.embed([content for _, content in rows])
-                store.set_embeddings([(i, v) for (i, _), v in zip(rows, vectors, strict=True)])
-                progress.update(len(rows))
+            embed_missing(store, embedder, None, batch, progress.update)
         print(f"embedded {missing} message(s)")
+    finally:
+        store.close()
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    """Import an export file: the graph first (one transaction per conversation), then
+    embeddings and topics for what was written, each with a progress bar."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from threadgraph.api.app import build_embedder, check_embedding_dimension
+    from threadgraph.services.imports.enrich import (
+        count_missing_embeddings,
+        embed_missing,
+        topics_for_imported,
+    )
+    from threadgraph.services.imports.service import Importer
+    from threadgraph.store import Neo4jStore
+
+    path = Path(args.file)
+    if path.stat().st_size > settings.import_max_bytes:
+        raise TooLarge(
+            f"{path} is {path.stat().st_size / 1e6:,.1f} MB; the import limit is "
+            f"{settings.import_max_bytes / 1e6:,.1f} MB (THREADGRAPH_IMPORT_MAX_BYTES)"
+        )
+    payload = path.read_bytes()
+    _ensure_neo4j(settings)
+    store = Neo4jStore.connect(settings)
+    try:
+        store.migrate()
+        user = args.user or settings.local_user_id
+        store.ensure_user(user, settings.local_user_name if args.user is None else "imported")
+        with tqdm(unit="chat", desc="importing") as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            summary = Importer(store, settings).run(user, payload, args.format, progress)
+        print(
+            f"{summary.format}: {summary.chats_imported} chat(s) imported, "
+            f"{summary.chats_unchanged} unchanged, {summary.messages_imported} message(s) "
+            f"written, {len(summary.skipped)} chat(s) skipped"
+        )
+        for reason, count in sorted(summary.messages_skipped.items()):
+            print(f"  left out {count} message(s): {reason}")
+        for item in summary.skipped:
+            print(f"  skipped #{item.position} {item.title!r}: {item.reason}")
+        for item in summary.warnings:
+            print(f"  note #{item.position} {item.title!r}: {item.reason}")
+        if not args.no_enrich:
+            embedder = build_embedder(settings)
+            check_embedding_dimension(store, embedder)
+            missing = count_missing_embeddings(store, user)
+            with tqdm(total=missing, unit="msg", desc="embedding") as bar:
+                embed_missing(store, embedder, user, step=bar.update)
+            if settings.topics_enabled:
+                todo = store.count_imported_exchanges_without_topics(user)
+                with tqdm(total=todo, unit="exchange", desc="topics") as bar:
+                    topics_for_imported(store, embedder, user, step=bar.update)
     finally:
         store.close()
     return 0

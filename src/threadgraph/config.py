@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     # Limits on what a person can store in one message.
     max_message_chars: int = 200_000
     max_title_chars: int = 200
+    # Largest export file (or JSON inside a zip) an import reads; larger ones get 413.
+    import_max_bytes: int = 512 * 1024 * 1024
+    # Conversations written at once (each in its own transaction) while importing.
+    import_workers: int = 4
 
     @property
     def effective_neo4j_uri(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -164,3 +165,33 @@ class SearchHit:
     message: Message
     chat_title: str
     on_active_branch: bool
+
+
+@dataclass(frozen=True)
+class ImportMessage:
+    """A message of an imported conversation, with its graph id and stored properties
+    (role, content, status, model, created_at, source, source_id, ...)."""
+
+    id: str
+    parent_id: str | None
+    properties: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ImportChat:
+    """One imported conversation, ready to be written in one transaction."""
+
+    id: str
+    properties: dict[str, Any]  # title, title_source, model, created_at, updated_at, source...
+    messages: list[ImportMessage]  # parents before children
+    head_id: str | None
+    forked_from_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportWrite:
+    """What writing one imported conversation changed."""
+
+    chat_created: bool
+    messages_created: int
+    links_missing: int = 0  # parents (in other chats) that were not there to link to

@@ -17,6 +17,7 @@ from threadgraph.api import (
     export,
     graph,
     health,
+    imports,
     messages,
     model_list,
     search,
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
             app.state.settings = settings
             app.state.turns = turns
             app.state.search = Search(store, embedder)
+            app.state.embedder = embedder
             yield
         finally:
             if turns is not None:
@@ -137,5 +139,6 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     app.include_router(export.router)
     app.include_router(topics.router)
     app.include_router(graph.router)
-    web.install(app)
+    app.include_router(imports.router)
+    web.install(app)  # last: the page and its static files come after every API route
     return app

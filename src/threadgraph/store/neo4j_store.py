@@ -31,6 +31,8 @@ from threadgraph.models import (
     Chat,
     ChatPage,
     ChatTree,
+    ImportChat,
+    ImportWrite,
     MemoryHit,
     Message,
     NewMessage,
@@ -891,6 +893,96 @@ class Neo4jStore:
             return [r.data() for r in rows]
 
         return self._read(work)
+
+    # -- import ------------------------------------------------------------------------
+
+    def import_chat(self, user_id: str, chat: ImportChat) -> ImportWrite:
+        """Write one imported conversation in one transaction: the chat if it is new, the
+        messages not yet there (with their FOLLOWS links) and HEAD. Messages already
+        stored are left as they are; an id that belongs to someone else or to another
+        chat is a Conflict and nothing of the conversation is written."""
+
+        def work(tx: ManagedTransaction) -> ImportWrite:
+            ids = [m.id for m in chat.messages]
+            state = tx.run(self._q["import_state"], chat_id=chat.id, ids=ids).single()
+            assert state is not None
+            if state["chat_exists"] and state["owner_id"] != user_id:
+                raise Conflict(f"chat id {chat.id} is already used by other data")
+            existing = set()
+            for found in state["existing"]:
+                if found["user_id"] != user_id or found["chat_id"] != chat.id:
+                    raise Conflict(f"message id {found['id']} is already used by another chat")
+                existing.add(found["id"])
+            new = [m for m in chat.messages if m.id not in existing]
+            if state["chat_exists"] and not new:
+                return ImportWrite(chat_created=False, messages_created=0)
+            row = tx.run(
+                self._q["import_write"],
+                user_id=user_id,
+                chat_id=chat.id,
+                create=not state["chat_exists"],
+                properties=chat.properties,
+                forked_from_id=chat.forked_from_id,
+                updated_at=chat.properties.get("updated_at"),
+                messages=[{"id": m.id, "properties": m.properties} for m in new],
+                links=[{"child": m.id, "parent": m.parent_id} for m in new if m.parent_id],
+                head_id=chat.head_id,
+            ).single()
+            if row is None:
+                raise NotFound(f"user {user_id} not found")
+            return ImportWrite(not state["chat_exists"], len(new), int(row["links_missing"]))
+
+        return self._write(work)
+
+    def import_used_context(self, user_id: str, edges: list[dict[str, Any]]) -> int:
+        """USED_CONTEXT edges between the person's messages (by graph id); returns how
+        many are there afterwards."""
+
+        def work(tx: ManagedTransaction) -> int:
+            row = tx.run(self._q["import_used_context"], user_id=user_id, edges=edges).single()
+            return int(row["linked"]) if row is not None else 0
+
+        return self._write(work) if edges else 0
+
+    def user_messages_missing_embeddings(self, user_id: str, limit: int) -> list[tuple[str, str]]:
+        def work(tx: ManagedTransaction) -> list[tuple[str, str]]:
+            rows = tx.run(self._q["import_missing_embeddings"], user_id=user_id, limit=limit)
+            return [(row["id"], row["content"]) for row in rows]
+
+        return self._read(work)
+
+    def count_user_missing_embeddings(self, user_id: str) -> int:
+        def work(tx: ManagedTransaction) -> int:
+            row = tx.run(self._q["import_count_missing_embeddings"], user_id=user_id).single()
+            return int(row["missing"]) if row is not None else 0
+
+        return self._read(work)
+
+    def imported_exchanges_without_topics(
+        self, user_id: str, limit: int
+    ) -> list[tuple[str, str, str, str]]:
+        """(prompt id, prompt, reply id, reply) of imported exchanges not yet given topics."""
+
+        def work(tx: ManagedTransaction) -> list[tuple[str, str, str, str]]:
+            rows = tx.run(self._q["import_exchanges_without_topics"], user_id=user_id, limit=limit)
+            return [(r["prompt_id"], r["prompt"], r["reply_id"], r["reply"]) for r in rows]
+
+        return self._read(work)
+
+    def count_imported_exchanges_without_topics(self, user_id: str) -> int:
+        def work(tx: ManagedTransaction) -> int:
+            row = tx.run(self._q["import_count_exchanges_without_topics"], user_id=user_id).single()
+            return int(row["missing"]) if row is not None else 0
+
+        return self._read(work)
+
+    def mark_topics_done(self, user_id: str, reply_ids: list[str]) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(
+                self._q["import_mark_topics"], user_id=user_id, ids=reply_ids, now=_now()
+            ).consume()
+
+        self._write(work)
 
     # Steps shared by the write transactions above.
 

@@ -1,0 +1,104 @@
+// Import of exported histories (services/imports). One conversation per transaction:
+// import_state (what is already there), then import_write (what is new).
+
+// name: import_state
+// Whether the chat exists and whose it is, and which of the messages are already there
+// (with their owner and chat): the import adds only what is missing.
+OPTIONAL MATCH (c:Chat {id: $chat_id})
+OPTIONAL MATCH (c)-[:BELONGS_TO]->(owner:User)
+CALL () {
+  UNWIND $ids AS id
+  MATCH (m:Message {id: id})
+  OPTIONAL MATCH (m)-[:BELONGS_TO]->(mc:Chat)
+  RETURN collect({id: m.id, user_id: m.user_id, chat_id: mc.id}) AS existing
+}
+RETURN c IS NOT NULL AS chat_exists, owner.id AS owner_id, existing
+
+// name: import_write
+// One conversation in one statement: the chat when it is new ($create: owned by the
+// importing person, with the fork point it continues from), the new messages (UNWIND),
+// their FOLLOWS links (a parent may be an earlier message of the chat or, for a fork,
+// of another chat of the same person), then HEAD when $head_id is given. Returns how
+// many links could not be made because the parent was not there.
+MATCH (u:User {id: $user_id})
+MERGE (c:Chat {id: $chat_id})
+ON CREATE SET c += $properties
+ON MATCH SET c.updated_at = CASE WHEN $updated_at > c.updated_at THEN $updated_at ELSE c.updated_at END
+WITH u, c
+CALL (u, c) {
+  WITH u, c WHERE $create
+  CREATE (c)-[:BELONGS_TO]->(u)
+  WITH c
+  OPTIONAL MATCH (f:Message {id: $forked_from_id})
+  WHERE f.user_id = $user_id
+  FOREACH (_ IN CASE WHEN f IS NULL THEN [] ELSE [1] END | CREATE (c)-[:FORKED_FROM]->(f))
+}
+CALL (c) {
+  UNWIND $messages AS row
+  CREATE (m:Message {id: row.id})
+  SET m += row.properties, m.user_id = $user_id
+  CREATE (m)-[:BELONGS_TO]->(c)
+}
+CALL () {
+  UNWIND $links AS link
+  MATCH (child:Message {id: link.child})
+  OPTIONAL MATCH (parent:Message {id: link.parent})
+  WHERE parent.user_id = $user_id
+  FOREACH (_ IN CASE WHEN parent IS NULL THEN [] ELSE [1] END |
+    CREATE (child)-[:FOLLOWS]->(parent))
+  RETURN count(parent) AS linked
+}
+CALL (c) {
+  WITH c WHERE $head_id IS NOT NULL
+  OPTIONAL MATCH (c)-[old:HEAD]->(:Message)
+  DELETE old
+  WITH DISTINCT c
+  MATCH (h:Message {id: $head_id})-[:BELONGS_TO]->(c)
+  CREATE (c)-[:HEAD]->(h)
+}
+RETURN size($links) - linked AS links_missing
+
+// name: import_used_context
+// What replies were built from (threadgraph exports), once every chat is written; both
+// ends must be the importing person's. MERGE: importing the file again adds nothing.
+UNWIND $edges AS edge
+MATCH (a:Message {id: edge.source})
+WHERE a.user_id = $user_id
+MATCH (b:Message {id: edge.target})
+WHERE b.user_id = $user_id
+MERGE (a)-[u:USED_CONTEXT {via: edge.via, rank: edge.rank}]->(b)
+ON CREATE SET u.score = edge.score
+RETURN count(u) AS linked
+
+// name: import_missing_embeddings
+// One person's messages still without a vector (the import's embedding pass).
+MATCH (m:Message {user_id: $user_id})
+WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
+RETURN m.id AS id, m.content AS content
+LIMIT $limit
+
+// name: import_count_missing_embeddings
+MATCH (m:Message {user_id: $user_id})
+WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
+RETURN count(m) AS missing
+
+// name: import_exchanges_without_topics
+// Imported replies (with their prompt) whose topics have not been extracted yet:
+// `topics_at` marks the done ones, so an interrupted pass picks up where it stopped.
+MATCH (r:Message {user_id: $user_id, role: 'assistant', status: 'complete'})
+WHERE r.source IS NOT NULL AND r.topics_at IS NULL
+MATCH (r)-[:FOLLOWS]->(p:Message {role: 'user'})
+RETURN p.id AS prompt_id, p.content AS prompt, r.id AS reply_id, r.content AS reply
+LIMIT $limit
+
+// name: import_count_exchanges_without_topics
+MATCH (r:Message {user_id: $user_id, role: 'assistant', status: 'complete'})
+WHERE r.source IS NOT NULL AND r.topics_at IS NULL
+  AND EXISTS { MATCH (r)-[:FOLLOWS]->(:Message {role: 'user'}) }
+RETURN count(r) AS missing
+
+// name: import_mark_topics
+UNWIND $ids AS id
+MATCH (m:Message {id: id})
+WHERE m.user_id = $user_id
+SET m.topics_at = $now

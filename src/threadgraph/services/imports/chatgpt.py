@@ -1,0 +1,127 @@
+"""ChatGPT's data export, ``conversations.json``: a list of conversations, each a
+``mapping`` of nodes ``{id, message, parent, children}`` and a ``current_node`` (what
+the person last saw). Messages carry ``author.role``, ``content.content_type`` and
+``parts``, ``create_time`` (seconds) and ``metadata.model_slug``.
+
+Kept: user, assistant and (visible) system text. Left out, counted: nodes without a
+message (the tree's root), tool messages and tool calls (``recipient`` other than
+``all``), hidden nodes (``is_visually_hidden_from_conversation``, weight 0), and content
+types other than text (reasoning, browsing, execution output...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from threadgraph.services.imports.records import (
+    MalformedChat,
+    MalformedFile,
+    SourceChat,
+    SourceMessage,
+    array,
+    ident,
+    mapping,
+    optional_text,
+    timestamp,
+)
+
+TEXT_TYPES = ("text", "multimodal_text", "code")
+
+
+def looks_like(data: Any) -> bool:
+    items = data if isinstance(data, list) else [data]
+    return any(isinstance(item, dict) and "mapping" in item for item in items[:20])
+
+
+def entries(data: Any) -> Iterator[tuple[str | None, Callable[[], SourceChat]]]:
+    items = data if isinstance(data, list) else [data]
+    if not items or not all(isinstance(i, dict) for i in items):
+        raise MalformedFile("a ChatGPT export is a list of conversation objects")
+    for item in items:
+        title = item.get("title") if isinstance(item.get("title"), str) else None
+        yield title, partial(parse, item)
+
+
+def parse(item: dict[str, Any]) -> SourceChat:
+    if "mapping" not in item:
+        raise MalformedChat("the conversation has no mapping (no messages in the export)")
+    nodes = mapping(item["mapping"], "mapping")
+    chat_id = ident(item.get("conversation_id") or item.get("id"), "conversation id")
+    warnings: list[str] = []
+    messages = [_message(key, node, warnings) for key, node in _in_order(nodes)]
+    current = item.get("current_node")
+    return SourceChat(
+        source_id=chat_id,
+        title=optional_text(item.get("title"), "title"),
+        created_at=timestamp(item.get("create_time"), "create_time"),
+        updated_at=timestamp(item.get("update_time"), "update_time"),
+        messages=messages,
+        head_id=ident(current, "current_node") if current is not None else None,
+        model=optional_text(item.get("default_model_slug"), "default_model_slug"),
+        warnings=warnings,
+    )
+
+
+def _in_order(nodes: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Nodes parents first, siblings in their ``children`` order; nodes that no
+    ``children`` list reaches follow in file order."""
+    order: list[str] = []
+    seen: set[str] = set()
+    roots = [k for k, n in nodes.items() if not isinstance(n, dict) or n.get("parent") is None]
+    stack = list(reversed(roots))
+    while stack:
+        key = stack.pop()
+        if key in seen or key not in nodes:
+            continue
+        seen.add(key)
+        order.append(key)
+        node = nodes[key]
+        children = node.get("children") if isinstance(node, dict) else None
+        if isinstance(children, list):
+            stack.extend(reversed([c for c in children if isinstance(c, str)]))
+    order.extend(k for k in nodes if k not in seen)
+    return [(k, nodes[k]) for k in order]
+
+
+def _message(key: str, node: Any, warnings: list[str]) -> SourceMessage:
+    node = mapping(node, f"node {key}")
+    parent = node.get("parent")
+    parent_id = ident(parent, f"node {key} parent") if parent is not None else None
+    message = node.get("message")
+    if message is None:
+        return SourceMessage(key, parent_id, "system", "", None, skip="no message")
+    message = mapping(message, f"node {key} message")
+    author = mapping(message.get("author") or {}, f"node {key} author")
+    role = author.get("role")
+    metadata = mapping(message.get("metadata") or {}, f"node {key} metadata")
+    content = mapping(message.get("content") or {}, f"node {key} content")
+    created = timestamp(message.get("create_time"), f"node {key} create_time")
+    model = metadata.get("model_slug") if isinstance(metadata.get("model_slug"), str) else None
+    body, skip = _text(key, content, warnings)
+    if role == "tool":
+        skip = "tool message"
+    elif role not in ("user", "assistant", "system"):
+        skip = f"author role {role!r}"
+    elif metadata.get("is_visually_hidden_from_conversation") or message.get("weight") == 0:
+        skip = "hidden"
+    elif message.get("recipient", "all") != "all":
+        skip = "tool call"
+    return SourceMessage(
+        key, parent_id, role if isinstance(role, str) else "", body, created, model, skip=skip
+    )
+
+
+def _text(key: str, content: dict[str, Any], warnings: list[str]) -> tuple[str, str | None]:
+    kind = content.get("content_type", "text")
+    if kind not in TEXT_TYPES:
+        return "", f"content type {kind!r}"
+    if kind == "code":
+        return optional_text(content.get("text"), f"node {key} code") or "", None
+    parts = array(content.get("parts") or [], f"node {key} parts")
+    texts = [p for p in parts if isinstance(p, str)]
+    others = len(parts) - len(texts)
+    if others:
+        warnings.append(f"node {key}: {others} non-text part(s) (images, files) left out")
+    return "\n".join(t for t in texts if t), None

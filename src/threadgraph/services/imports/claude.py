@@ -1,0 +1,106 @@
+"""Claude.ai's data export, ``conversations.json``: a list of conversations ``{uuid,
+name, created_at, updated_at, chat_messages}``; each message ``{uuid, sender (human |
+assistant), text, content [blocks], created_at, parent_message_uuid}``.
+
+Newer exports link each message to its parent (``parent_message_uuid``; the root's
+parent is the all-zero UUID), so edited prompts and retried replies are branches;
+messages without the link follow the one listed before them. The head is
+``current_leaf_message_uuid`` when present, else the newest leaf. Text blocks are kept;
+thinking, tool use and tool result blocks are left out and counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from threadgraph.services.imports.records import (
+    MalformedChat,
+    MalformedFile,
+    SourceChat,
+    SourceMessage,
+    array,
+    ident,
+    mapping,
+    optional_text,
+    text,
+    timestamp,
+)
+
+ROOT_PARENT = "00000000-0000-4000-8000-000000000000"
+ROLES = {"human": "user", "user": "user", "assistant": "assistant"}
+
+
+def looks_like(data: Any) -> bool:
+    items = data if isinstance(data, list) else [data]
+    return any(isinstance(item, dict) and "chat_messages" in item for item in items[:20])
+
+
+def entries(data: Any) -> Iterator[tuple[str | None, Callable[[], SourceChat]]]:
+    items = data if isinstance(data, list) else [data]
+    if not all(isinstance(i, dict) for i in items):
+        raise MalformedFile("a Claude export is a list of conversation objects")
+    for item in items:
+        title = item.get("name") if isinstance(item.get("name"), str) else None
+        yield title, partial(parse, item)
+
+
+def parse(item: dict[str, Any]) -> SourceChat:
+    if "chat_messages" not in item:
+        raise MalformedChat("the conversation has no chat_messages")
+    listed = array(item["chat_messages"], "chat_messages")
+    warnings: list[str] = []
+    left_out: Counter[str] = Counter()
+    messages: list[SourceMessage] = []
+    previous: str | None = None
+    for index, raw in enumerate(listed):
+        raw = mapping(raw, f"message {index}")
+        source_id = ident(raw.get("uuid"), f"message {index} uuid")
+        if "parent_message_uuid" in raw:
+            parent = raw["parent_message_uuid"]
+            parent_id = None if parent in (None, ROOT_PARENT) else ident(parent, "parent")
+        else:
+            parent_id = previous
+        sender = raw.get("sender")
+        role = ROLES.get(sender) if isinstance(sender, str) else None
+        messages.append(
+            SourceMessage(
+                source_id,
+                parent_id,
+                role or "",
+                _body(raw, index, left_out),
+                timestamp(raw.get("created_at"), f"message {index} created_at"),
+                skip=None if role else f"sender {sender!r}",
+            )
+        )
+        previous = source_id
+    if left_out:
+        blocks = ", ".join(f"{kind} x{n}" for kind, n in sorted(left_out.items()))
+        warnings.append(f"content blocks left out: {blocks}")
+    head = item.get("current_leaf_message_uuid")
+    return SourceChat(
+        source_id=ident(item.get("uuid"), "conversation uuid"),
+        title=optional_text(item.get("name"), "name"),
+        created_at=timestamp(item.get("created_at"), "created_at"),
+        updated_at=timestamp(item.get("updated_at"), "updated_at"),
+        messages=messages,
+        head_id=ident(head, "current_leaf_message_uuid") if head else None,
+        model=optional_text(item.get("model"), "model"),
+        warnings=warnings,
+    )
+
+
+def _body(raw: dict[str, Any], index: int, left_out: Counter[str]) -> str:
+    blocks = raw.get("content")
+    if not blocks:
+        return text(raw.get("text") or "", f"message {index} text")
+    texts = []
+    for block in array(blocks, f"message {index} content"):
+        block = mapping(block, f"message {index} content block")
+        if block.get("type") == "text":
+            texts.append(text(block.get("text") or "", f"message {index} text block"))
+        else:
+            left_out[str(block.get("type"))] += 1
+    return "\n\n".join(t for t in texts if t)

@@ -1,0 +1,76 @@
+"""After an import: embeddings and topics for what was written, in batches, with progress.
+
+Both passes look for what is still missing (messages without a vector; imported replies
+without ``topics_at``), so an interrupted pass is resumed by running it again, and
+``threadgraph embeddings backfill`` finishes the embeddings too. Kept apart from the
+graph write because it is the slow part (a model runs) and the history is usable first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from threadgraph.ports import Embedder
+from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
+from threadgraph.store import Neo4jStore
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[int], object]  # how many more items are done (tqdm.update fits)
+
+
+def embed_missing(
+    store: Neo4jStore,
+    embedder: Embedder,
+    user_id: str | None,
+    batch: int = 64,
+    step: Step | None = None,
+) -> int:
+    """Embed complete messages without a vector (one person's, or everyone's with None)."""
+    done = 0
+    while True:
+        if user_id is None:
+            rows = store.messages_missing_embeddings(batch)
+        else:
+            rows = store.user_messages_missing_embeddings(user_id, batch)
+        if not rows:
+            return done
+        vectors = embedder.embed([content for _, content in rows])
+        store.set_embeddings([(i, v) for (i, _), v in zip(rows, vectors, strict=True)])
+        done += len(rows)
+        if step is not None:
+            step(len(rows))
+
+
+def count_missing_embeddings(store: Neo4jStore, user_id: str | None) -> int:
+    if user_id is None:
+        return store.count_missing_embeddings()
+    return store.count_user_missing_embeddings(user_id)
+
+
+def topics_for_imported(
+    store: Neo4jStore, embedder: Embedder, user_id: str, batch: int = 32, step: Step | None = None
+) -> int:
+    """Topics of imported exchanges (a prompt and its reply), as a live reply gets them."""
+    done = 0
+    while rows := store.imported_exchanges_without_topics(user_id, batch):
+        for prompt_id, prompt, reply_id, reply in rows:
+            try:
+                for topic in extract_topics(embedder, prompt, reply):
+                    store.link_topic(
+                        user_id,
+                        topic.name,
+                        topic.normalized,
+                        topic.embedding,
+                        [prompt_id, reply_id],
+                        topic.score,
+                        DUPLICATE_THRESHOLD,
+                    )
+            except Exception:  # topics are a bonus: one odd exchange must not stop the rest
+                log.warning("topics of imported reply %s failed", reply_id, exc_info=True)
+        store.mark_topics_done(user_id, [reply_id for _, _, reply_id, _ in rows])
+        done += len(rows)
+        if step is not None:
+            step(len(rows))
+    return done

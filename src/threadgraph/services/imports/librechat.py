@@ -1,0 +1,105 @@
+"""LibreChat's conversation export: ``{conversationId, title, endpoint, messages}`` with
+flat messages linked by ``parentMessageId`` (the root's parent is the all-zero UUID),
+or the tree form ``messagesTree`` / ``messages`` whose items nest their ``children``.
+A message is ``{messageId, parentMessageId, isCreatedByUser, sender, text, content,
+createdAt, model}``. LibreChat keeps no current node: the head is the newest leaf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from threadgraph.services.imports.records import (
+    MalformedChat,
+    MalformedFile,
+    SourceChat,
+    SourceMessage,
+    array,
+    ident,
+    mapping,
+    optional_text,
+    text,
+    timestamp,
+)
+
+ROOT_PARENT = "00000000-0000-0000-0000-000000000000"
+
+
+def looks_like(data: Any) -> bool:
+    items = data if isinstance(data, list) else [data]
+    return any(
+        isinstance(i, dict) and "conversationId" in i and ("messages" in i or "messagesTree" in i)
+        for i in items[:20]
+    )
+
+
+def entries(data: Any) -> Iterator[tuple[str | None, Callable[[], SourceChat]]]:
+    items = data if isinstance(data, list) else [data]
+    if not all(isinstance(i, dict) for i in items):
+        raise MalformedFile("a LibreChat export is a conversation object (or a list of them)")
+    for item in items:
+        title = item.get("title") if isinstance(item.get("title"), str) else None
+        yield title, partial(parse, item)
+
+
+def parse(item: dict[str, Any]) -> SourceChat:
+    listed = item.get("messagesTree", item.get("messages"))
+    if listed is None:
+        raise MalformedChat("the conversation has no messages")
+    messages: list[SourceMessage] = []
+    _walk(array(listed, "messages"), messages)
+    return SourceChat(
+        source_id=ident(item.get("conversationId"), "conversationId"),
+        title=optional_text(item.get("title"), "title"),
+        created_at=timestamp(item.get("createdAt"), "createdAt"),
+        updated_at=timestamp(item.get("updatedAt") or item.get("exportAt"), "updatedAt"),
+        messages=messages,
+        model=optional_text(item.get("model"), "model"),
+    )
+
+
+def _walk(listed: list[Any], out: list[SourceMessage]) -> None:
+    """Messages in order, parents before children (iterative: a long conversation in the
+    tree form nests as deep as it is long)."""
+    stack: list[tuple[Any, str | None, int]] = [
+        (raw, None, i) for i, raw in reversed(list(enumerate(listed)))
+    ]
+    while stack:
+        raw, tree_parent, index = stack.pop()
+        raw = mapping(raw, f"message {index}")
+        source_id = ident(raw.get("messageId"), f"message {index} messageId")
+        parent = raw.get("parentMessageId", tree_parent)
+        parent_id = None if parent in (None, ROOT_PARENT) else ident(parent, "parentMessageId")
+        by_user = raw.get("isCreatedByUser")
+        if by_user is None:
+            by_user = raw.get("sender") == "User"
+        out.append(
+            SourceMessage(
+                source_id,
+                parent_id,
+                "user" if by_user else "assistant",
+                _body(raw, source_id),
+                timestamp(raw.get("createdAt"), f"message {source_id} createdAt"),
+                None if by_user else optional_text(raw.get("model"), "model"),
+            )
+        )
+        children = raw.get("children")
+        if children:
+            kids = array(children, f"message {source_id} children")
+            stack.extend((child, source_id, i) for i, child in reversed(list(enumerate(kids))))
+
+
+def _body(raw: dict[str, Any], source_id: str) -> str:
+    body = text(raw.get("text") or "", f"message {source_id} text")
+    if body or not raw.get("content"):
+        return body
+    texts = []
+    for part in array(raw["content"], f"message {source_id} content"):
+        if isinstance(part, dict) and part.get("type") == "text":
+            value = part.get("text")
+            if isinstance(value, dict):  # {"value": "..."} in some versions
+                value = value.get("value")
+            texts.append(text(value or "", f"message {source_id} text part"))
+    return "\n\n".join(t for t in texts if t)

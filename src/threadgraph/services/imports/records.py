@@ -1,0 +1,117 @@
+"""What a parser makes of one exported conversation, before any graph id exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+class MalformedChat(Exception):
+    """One conversation of the file cannot be imported: it is skipped with this reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MalformedFile(Exception):
+    """The file as a whole is not an export of the format: nothing is imported."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class SourceMessage:
+    source_id: str
+    parent_id: str | None  # the parent's source id, as the export gives it
+    role: str  # system | user | assistant (anything else is given a skip reason)
+    content: str
+    created_at: datetime | None
+    model: str | None = None
+    # Why threadgraph does not keep this node ("hidden", "tool", ...); its children are
+    # re-attached to the nearest kept ancestor.
+    skip: str | None = None
+    # threadgraph's own export: the stored properties beyond the common ones.
+    extra: dict[str, Any] = field(default_factory=dict)
+    # The parent is a message of another conversation of the same file (a threadgraph fork).
+    parent_elsewhere: bool = False
+
+
+@dataclass
+class SourceChat:
+    source_id: str
+    title: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    messages: list[SourceMessage]  # in the export's order
+    head_id: str | None = None  # the export's current node, when it has one
+    model: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # threadgraph: title_source, ...
+    forked_from: str | None = None  # threadgraph: the message a fork continues from
+    # threadgraph's own export states HEAD and the chat's model exactly: nothing is
+    # inferred (no HEAD means none, no model means none).
+    exact: bool = False
+    # Notes on things kept but worth telling (a dangling parent made a root, ...).
+    warnings: list[str] = field(default_factory=list)
+
+
+def timestamp(value: Any, what: str) -> datetime | None:
+    """Seconds, milliseconds or microseconds since 1970, or an ISO 8601 string; None stays
+    None. Anything else makes the conversation malformed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise MalformedChat(f"{what} is {value!r}, not a time")
+    if isinstance(value, int | float):
+        seconds = float(value)
+        # 1e11 seconds is the year 5138, 1e11 milliseconds 1973: larger numbers are
+        # milliseconds (Open WebUI, JavaScript), larger still microseconds.
+        if abs(seconds) >= 1e14:
+            seconds /= 1_000_000
+        elif abs(seconds) >= 1e11:
+            seconds /= 1000
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise MalformedChat(f"{what} {value!r} is out of range") from None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise MalformedChat(f"{what} {value!r} is not an ISO 8601 time") from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise MalformedChat(f"{what} is a {type(value).__name__}, not a time")
+
+
+def text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise MalformedChat(f"{what} is a {type(value).__name__}, not text")
+    return value
+
+
+def optional_text(value: Any, what: str) -> str | None:
+    return None if value is None else text(value, what)
+
+
+def ident(value: Any, what: str) -> str:
+    """A source id: text or a number, never empty."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise MalformedChat(f"{what} is {type(value).__name__}, not an id")
+    if str(value) == "":
+        raise MalformedChat(f"{what} is empty")
+    return str(value)
+
+
+def mapping(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise MalformedChat(f"{what} is a {type(value).__name__}, not an object")
+    return value
+
+
+def array(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise MalformedChat(f"{what} is a {type(value).__name__}, not a list")
+    return value
