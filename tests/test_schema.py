@@ -59,6 +59,7 @@ def test_constraints_and_indexes_exist_and_are_online(driver: Driver, settings: 
     assert vector["options"]["indexConfig"]["vector.similarity_function"].lower() == "cosine"
     # Full floats: the default one-bit quantisation lost most true neighbours (0006).
     assert vector["options"]["indexConfig"]["vector.quantization.type"] == "NONE"
+    assert vector["options"]["indexConfig"]["vector.default_search_expansion_factor"] == 4.0
     assert indexes["topic_embedding"]["options"]["indexConfig"]["vector.quantization.type"] == (
         "NONE"
     )
