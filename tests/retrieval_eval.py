@@ -98,7 +98,7 @@ def evaluate(
     user: str,
     questions: list[tuple[str, str]],
     recall: Recall,
-    keyword_weight: float = 0.5,
+    keyword_weight: float = 0.1,
     topic_weight: float = 0.0,
 ) -> None:
     options = ContextOptions(
