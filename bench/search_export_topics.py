@@ -1,28 +1,31 @@
 """Search latency, export time and topic extraction time.
 
     .venv/bin/python -m bench.search_export_topics [--user USER_ID] [--searches 100]
-        [--grow-person 100000]
+        [--import-person 100000]
 
 Uses the benchmark Neo4j as it is (run bench.context_assembly first to fill it), or,
-with --grow-person N, first writes one new person with N messages (chats of 20, every
-fifth with a regenerated reply as a second branch). The person with the most messages
-is searched and exported. Topic extraction is timed on sample exchanges with the
-offline embedding model. THREADGRAPH_BENCH_HOME keeps such a store apart from the
-context benchmark's.
+with --import-person N, first imports one new person with N messages (a generated
+ChatGPT export with edits and regenerations, see bench.import_throughput). The person
+with the most messages is searched and exported. Topic extraction is timed on sample
+exchanges with the offline embedding model. THREADGRAPH_BENCH_HOME keeps such a store
+apart from the context benchmark's.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 
-from bench.context_assembly import sentence, unit_vector
+from bench.context_assembly import unit_vector
 from bench.harness import bench_neo4j, percentiles
+from bench.import_throughput import generate
+from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_embedder
-from threadgraph.models import NewMessage, Role
 from threadgraph.rules import new_id
 from threadgraph.services.export import Exporter
+from threadgraph.services.imports.service import Importer
 from threadgraph.services.search import Search
 from threadgraph.services.topics import extract_topics
 from threadgraph.store import Neo4jStore
@@ -39,15 +42,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--user", help="whose history (default: the one with most messages)")
     parser.add_argument("--searches", type=int, default=100)
-    parser.add_argument("--grow-person", type=int, default=0, metavar="N")
+    parser.add_argument("--import-person", type=int, default=0, metavar="N")
     args = parser.parse_args()
     with bench_neo4j() as settings:
         store = Neo4jStore.connect(settings)
         store.migrate()
-        if args.grow_person:
-            started = time.perf_counter()
-            grow_person(store, args.grow_person, random.Random(11))
-            print(f"wrote {args.grow_person} messages in {time.perf_counter() - started:.0f} s")
+        if args.import_person:
+            import_person(store, settings, args.import_person)
         user = args.user or store.busiest_user()
         owned = store.count_user_messages(user)
         total = store.count_user_messages(None)
@@ -85,24 +86,25 @@ def main() -> None:
         store.close()
 
 
-def grow_person(store: Neo4jStore, count: int, rng: random.Random) -> None:
+def import_person(store: Neo4jStore, settings: Settings, count: int) -> None:
+    """A new person with ``count`` messages, brought in through the importer (a generated
+    ChatGPT export with branches), then given random unit vectors in batches: search and
+    export cost the same whatever the vectors mean, and embedding 100k messages with the
+    real model would take most of an hour here."""
     person = store.ensure_user(new_id(), "heavy user").id
-    written, chats = 0, 0
-    while written < count:
-        chat = store.create_chat(person, sentence(rng)[:40])
-        chats += 1
-        parent = None
-        for i in range(20):
-            role = Role.USER if i % 2 == 0 else Role.ASSISTANT
-            new = NewMessage(role, sentence(rng), embedding=unit_vector(rng))
-            message = store.append_message(person, chat.id, new, parent_id=parent).message
-            written += 1
-            if chats % 5 == 0 and i == 1:
-                # a regenerated first reply: a sibling branch under the same prompt
-                again = NewMessage(role, sentence(rng), embedding=unit_vector(rng))
-                store.append_message(person, chat.id, again, parent_id=parent)
-                written += 1
-            parent = message.id
+    payload = json.dumps(generate(count, per_chat=25, seed=11)).encode()
+    started = time.perf_counter()
+    summary = Importer(store, settings).run(person, payload)
+    print(
+        f"imported {summary.messages_imported} messages in {summary.chats_imported} chats "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+    rng = random.Random(11)
+    started = time.perf_counter()
+    while batch := store.messages_missing_embeddings(2000):
+        store.set_embeddings([(message_id, unit_vector(rng)) for message_id, _ in batch])
+    store.await_indexes()
+    print(f"random vectors set and indexed in {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -105,8 +105,13 @@ class Neo4jStore:
                 for statement in migration.statements:
                     session.run(statement).consume()
                 session.execute_write(self._record_migration, migration.version, migration.name)
-            session.run(self._q["await_indexes"], timeout_seconds=index_timeout_seconds).consume()
+        self.await_indexes(index_timeout_seconds)
         return latest_version(migrations)
+
+    def await_indexes(self, timeout_seconds: int = 300) -> None:
+        """Wait until every index is online and has caught up with what was written."""
+        with _translated(), self._session() as session:
+            session.run(self._q["await_indexes"], timeout_seconds=timeout_seconds).consume()
 
     def _record_migration(self, tx: ManagedTransaction, version: int, name: str) -> None:
         tx.run(self._q["record_migration"], version=version, name=name, now=_now()).consume()
