@@ -43,12 +43,10 @@ class Exporter:
             raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}")
         if scope != "all" and not scope_id:
             raise InvalidInput(f"scope={scope} needs the {scope}'s id")
-        nodes, edges = self.store.export_subgraph(user_id, scope, scope_id)
+        nodes, edges = self.store.export_subgraph(user_id, scope, scope_id, embeddings)
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for node in nodes:
-            props = {k: _plain(v) for k, v in node["properties"].items()}
-            if not embeddings:
-                props.pop("embedding", None)
+            props = {k: _plain(v) for k, v in node["properties"].items() if v is not None}
             graph.add_node(node["id"], label=node["label"], **props)
         for edge in edges:
             props = {k: _plain(v) for k, v in edge["properties"].items()}

@@ -783,21 +783,34 @@ class Neo4jStore:
         return self._read(work)
 
     def export_subgraph(
-        self, user_id: str, scope: str, chat_id: str | None
+        self, user_id: str, scope: str, chat_id: str | None, embeddings: bool = False
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Nodes (id, label, properties) and relationships (source, type, target,
-        properties) of one chat (``chat_id``), one topic's neighbourhood (``chat_id`` is
-        then the topic's id) or a user's whole history, in one read transaction."""
+        """Nodes (id, label, properties; ``embedding`` is None unless ``embeddings``) and
+        relationships (source, type, target, properties) of one chat (``chat_id``), one
+        topic's neighbourhood (``chat_id`` is then the topic's id) or a user's whole
+        history, in one read transaction."""
         if scope in ("chat", "topic"):
             chat_id = _lookup_id(chat_id or "", scope)
 
         def work(tx: ManagedTransaction) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             if scope == "chat":
-                result = tx.run(self._q["export_chat_nodes"], user_id=user_id, chat_id=chat_id)
+                result = tx.run(
+                    self._q["export_chat_nodes"],
+                    user_id=user_id,
+                    chat_id=chat_id,
+                    embeddings=embeddings,
+                )
             elif scope == "topic":
-                result = tx.run(self._q["export_topic_nodes"], user_id=user_id, topic_id=chat_id)
+                result = tx.run(
+                    self._q["export_topic_nodes"],
+                    user_id=user_id,
+                    topic_id=chat_id,
+                    embeddings=embeddings,
+                )
             else:
-                result = tx.run(self._q["export_user_nodes"], user_id=user_id)
+                result = tx.run(
+                    self._q["export_user_nodes"], user_id=user_id, embeddings=embeddings
+                )
             nodes = [record.data() for record in result]
             if scope != "all" and not nodes:
                 raise NotFound(f"{scope} {chat_id} not found")
