@@ -12,16 +12,16 @@ types other than text (reasoning, browsing, execution output...).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import Any
 
 from threadgraph.services.imports.records import (
     MalformedChat,
-    MalformedFile,
     SourceChat,
     SourceMessage,
     array,
+    conversation_entries,
     ident,
+    listed,
     mapping,
     optional_text,
     timestamp,
@@ -31,17 +31,13 @@ TEXT_TYPES = ("text", "multimodal_text", "code")
 
 
 def looks_like(data: Any) -> bool:
-    items = data if isinstance(data, list) else [data]
-    return any(isinstance(item, dict) and "mapping" in item for item in items[:20])
+    return any(isinstance(item, dict) and "mapping" in item for item in listed(data)[:20])
 
 
 def entries(data: Any) -> Iterator[tuple[str | None, Callable[[], SourceChat]]]:
-    items = data if isinstance(data, list) else [data]
-    if not items or not all(isinstance(i, dict) for i in items):
-        raise MalformedFile("a ChatGPT export is a list of conversation objects")
-    for item in items:
-        title = item.get("title") if isinstance(item.get("title"), str) else None
-        yield title, partial(parse, item)
+    return conversation_entries(
+        data, "a ChatGPT export is a list of conversation objects", lambda c: c.get("title"), parse
+    )
 
 
 def parse(item: dict[str, Any]) -> SourceChat:

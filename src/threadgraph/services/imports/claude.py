@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import Any
 
 from threadgraph.services.imports.records import (
     MalformedChat,
-    MalformedFile,
     SourceChat,
     SourceMessage,
     array,
+    conversation_entries,
     ident,
+    listed,
     mapping,
     optional_text,
     text,
@@ -34,17 +34,13 @@ ROLES = {"human": "user", "user": "user", "assistant": "assistant"}
 
 
 def looks_like(data: Any) -> bool:
-    items = data if isinstance(data, list) else [data]
-    return any(isinstance(item, dict) and "chat_messages" in item for item in items[:20])
+    return any(isinstance(item, dict) and "chat_messages" in item for item in listed(data)[:20])
 
 
 def entries(data: Any) -> Iterator[tuple[str | None, Callable[[], SourceChat]]]:
-    items = data if isinstance(data, list) else [data]
-    if not all(isinstance(i, dict) for i in items):
-        raise MalformedFile("a Claude export is a list of conversation objects")
-    for item in items:
-        title = item.get("name") if isinstance(item.get("name"), str) else None
-        yield title, partial(parse, item)
+    return conversation_entries(
+        data, "a Claude export is a list of conversation objects", lambda c: c.get("name"), parse
+    )
 
 
 def parse(item: dict[str, Any]) -> SourceChat:

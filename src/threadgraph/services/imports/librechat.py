@@ -8,16 +8,16 @@ createdAt, model}``. LibreChat keeps no current node: the head is the newest lea
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import Any
 
 from threadgraph.services.imports.records import (
     MalformedChat,
-    MalformedFile,
     SourceChat,
     SourceMessage,
     array,
+    conversation_entries,
     ident,
+    listed,
     mapping,
     optional_text,
     text,
@@ -28,20 +28,19 @@ ROOT_PARENT = "00000000-0000-0000-0000-000000000000"
 
 
 def looks_like(data: Any) -> bool:
-    items = data if isinstance(data, list) else [data]
     return any(
         isinstance(i, dict) and "conversationId" in i and ("messages" in i or "messagesTree" in i)
-        for i in items[:20]
+        for i in listed(data)[:20]
     )
 
 
 def entries(data: Any) -> Iterator[tuple[str | None, Callable[[], SourceChat]]]:
-    items = data if isinstance(data, list) else [data]
-    if not all(isinstance(i, dict) for i in items):
-        raise MalformedFile("a LibreChat export is a conversation object (or a list of them)")
-    for item in items:
-        title = item.get("title") if isinstance(item.get("title"), str) else None
-        yield title, partial(parse, item)
+    return conversation_entries(
+        data,
+        "a LibreChat export is a conversation object (or a list of them)",
+        lambda c: c.get("title"),
+        parse,
+    )
 
 
 def parse(item: dict[str, Any]) -> SourceChat:

@@ -8,15 +8,15 @@ is accepted too.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import Any
 
 from threadgraph.services.imports.records import (
     MalformedChat,
-    MalformedFile,
     SourceChat,
     SourceMessage,
+    conversation_entries,
     ident,
+    listed,
     mapping,
     optional_text,
     text,
@@ -31,19 +31,19 @@ def _chat(item: Any) -> Any:
 
 
 def looks_like(data: Any) -> bool:
-    items = data if isinstance(data, list) else [data]
     return any(
-        isinstance(_chat(i), dict) and isinstance(_chat(i).get("history"), dict) for i in items[:20]
+        isinstance(_chat(i), dict) and isinstance(_chat(i).get("history"), dict)
+        for i in listed(data)[:20]
     )
 
 
 def entries(data: Any) -> Iterator[tuple[str | None, Callable[[], SourceChat]]]:
-    items = data if isinstance(data, list) else [data]
-    if not all(isinstance(i, dict) for i in items):
-        raise MalformedFile("an Open WebUI export is a list of chat objects")
-    for item in items:
-        title = item.get("title") or _chat(item).get("title")
-        yield (title if isinstance(title, str) else None), partial(parse, item)
+    return conversation_entries(
+        data,
+        "an Open WebUI export is a list of chat objects",
+        lambda c: c.get("title") or _chat(c).get("title"),
+        parse,
+    )
 
 
 def parse(item: dict[str, Any]) -> SourceChat:

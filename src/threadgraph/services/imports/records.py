@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 
@@ -115,3 +117,24 @@ def array(value: Any, what: str) -> list[Any]:
     if not isinstance(value, list):
         raise MalformedChat(f"{what} is a {type(value).__name__}, not a list")
     return value
+
+
+def listed(data: Any) -> list[Any]:
+    """An export's conversations: a list of them, or one on its own."""
+    return data if isinstance(data, list) else [data]
+
+
+def conversation_entries(
+    data: Any,
+    refusal: str,
+    title_of: Callable[[dict[str, Any]], Any],
+    parse: Callable[[dict[str, Any]], SourceChat],
+) -> Iterator[tuple[str | None, Callable[[], SourceChat]]]:
+    """Each conversation's title and a deferred parse of it; ``refusal`` is the whole
+    file's error when something in the list is not a conversation object."""
+    items = listed(data)
+    if not all(isinstance(i, dict) for i in items):
+        raise MalformedFile(refusal)
+    for item in items:
+        title = title_of(item)
+        yield (title if isinstance(title, str) else None), partial(parse, item)
