@@ -3,31 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser import BrowserPage, new_page
 from tests.fake_openai import FakeOpenAI
-from tests.server_process import ServerProcess
 from tests.wait import until
-from tests.web_helpers import Api, serve, server, web_settings
+from tests.web_helpers import Api, api, page, serve, server, web_settings
 from threadgraph.config import Settings
 
-__all__ = ["server"]
-
-
-@pytest.fixture
-def page(browser: Browser, server: ServerProcess) -> Iterator[BrowserPage]:
-    yield from new_page(browser, server.url)
-
-
-@pytest.fixture
-def api(server: ServerProcess) -> Iterator[Api]:
-    with Api(server.url) as api:
-        yield api
+__all__ = ["api", "page", "server"]
 
 
 def test_send_edit_regenerate_and_switch_versions(page: BrowserPage, api: Api) -> None:
@@ -194,8 +180,8 @@ def test_the_offline_model_is_marked(
         update={"model_timeout_seconds": 120.0}
     )
     for process in serve(slow_ok, tmp_path / "server.log"):
-        for page in new_page(browser, process.url):
-            p = page.open()
+        for own_page in new_page(browser, process.url):
+            p = own_page.open()
             local = p.locator("#model-picker option", has_text="offline")
             expect(local).to_have_count(1)
             p.select_option("#model-picker", local.get_attribute("value"))
@@ -207,8 +193,8 @@ def test_the_offline_model_is_marked(
             expect(reply.locator(".badge.offline")).to_have_text("offline model")
             expect(p.locator("#chat-list li")).to_have_count(1)
             expect(p.locator("#messages .badge", has_text="original chat")).to_have_count(0)
-            page.shot("15-offline-model")
-            page.assert_clean()
+            own_page.shot("15-offline-model")
+            own_page.assert_clean()
 
 
 def test_leaving_a_chat_while_it_streams_does_not_stop_the_reply(

@@ -6,23 +6,21 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import networkx as nx
-import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from tests.api_helpers import turn
-from tests.browser import BrowserPage, new_page
+from tests.browser import BrowserPage
 from tests.server_process import ServerProcess
-from tests.web_helpers import Api, server
+from tests.web_helpers import Api, page, server
 from threadgraph.services.export import _literal
 
-__all__ = ["server"]
+__all__ = ["page", "server"]
 
 # Each tries to run script, load something, or leave the page. `window.__pwned` is set by
 # any that manages to run.
@@ -50,11 +48,6 @@ XSS = [
     "[ok link](https://example.org/page) and <http://example.org/auto>",
 ]
 DANGEROUS = "script, img, svg, math, iframe, object, embed, form, style, link, meta, base, input"
-
-
-@pytest.fixture
-def page(browser: Browser, server: ServerProcess) -> Iterator[BrowserPage]:
-    yield from new_page(browser, server.url)
 
 
 def test_the_page_has_a_strict_policy(server: ServerProcess) -> None:

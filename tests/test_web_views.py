@@ -18,22 +18,11 @@ from tests.browser import BrowserPage, new_page
 from tests.fake_openai import FakeOpenAI
 from tests.server_process import ServerProcess
 from tests.wait import until
-from tests.web_helpers import Api, serve, server, web_settings
+from tests.web_helpers import Api, api, page, serve, server, web_settings
 from threadgraph.config import Settings
 from threadgraph.local_neo4j import LocalNeo4j
 
-__all__ = ["server"]
-
-
-@pytest.fixture
-def page(browser: Browser, server: ServerProcess) -> Iterator[BrowserPage]:
-    yield from new_page(browser, server.url)
-
-
-@pytest.fixture
-def api(server: ServerProcess) -> Iterator[Api]:
-    with Api(server.url) as api:
-        yield api
+__all__ = ["api", "page", "server"]
 
 
 def test_search_finds_a_message_and_opens_it(page: BrowserPage, api: Api) -> None:
@@ -191,8 +180,8 @@ def own_server(
 
 
 def test_errors_are_shown_plainly(browser: Browser, own_server: ServerProcess) -> None:
-    for page in new_page(browser, own_server.url):
-        p = page.open()
+    for own_page in new_page(browser, own_server.url):
+        p = own_page.open()
         p.click("#new-chat")
         expect(p.locator("#chat-title")).to_have_text("New chat")  # opening sets its model
         p.select_option("#model-picker", "fake-500")
@@ -203,7 +192,7 @@ def test_errors_are_shown_plainly(browser: Browser, own_server: ServerProcess) -
         expect(reply.locator(".problem")).to_contain_text("The model failed")
         expect(p.locator("#banner")).to_be_visible()
         expect(p.locator("#banner-text")).to_contain_text("fell over")
-        page.shot("11-model-failed")
+        own_page.shot("11-model-failed")
 
         p.select_option("#model-picker", "fake-echo")
         reply.locator("button.regenerate", has_text="Retry").click()
@@ -217,9 +206,9 @@ def test_errors_are_shown_plainly(browser: Browser, own_server: ServerProcess) -
             "Cannot reach the threadgraph server. Is it running?"
         )
         expect(p.locator("#composer-input")).to_have_value("anyone there?")  # the draft is kept
-        page.shot("12-server-gone")
-        assert page.dialogs == []
-        assert page.foreign_requests == []
+        own_page.shot("12-server-gone")
+        assert own_page.dialogs == []
+        assert own_page.foreign_requests == []
 
 
 DOWN_BOLT = int(os.environ.get("THREADGRAPH_TEST_DOWN_BOLT_PORT", "7694"))
@@ -250,17 +239,17 @@ def test_neo4j_going_down_is_said_plainly(
     )
     try:
         for process in serve(own, tmp_path / "server.log"):
-            for page in new_page(browser, process.url):
-                p = page.open()
+            for own_page in new_page(browser, process.url):
+                p = own_page.open()
                 p.click("#new-chat")
                 expect(p.locator("#chat-title")).to_have_text("New chat")
                 local.stop()
                 p.click("#new-chat")
                 expect(p.locator("#banner-text")).to_contain_text("Neo4j is unavailable")
-                page.shot("14-neo4j-down")
+                own_page.shot("14-neo4j-down")
                 p.reload()
                 expect(p.locator("#banner-text")).to_contain_text("Neo4j")
-                assert page.dialogs == []
+                assert own_page.dialogs == []
     finally:
         local.stop()
 
@@ -274,13 +263,13 @@ def test_an_unreachable_model_endpoint_is_said_plainly(
         update={"openai_base_url": "http://127.0.0.1:9/v1"}
     )
     for process in serve(unreachable, tmp_path / "server.log"):
-        for page in new_page(browser, process.url):
-            p = page.open()
+        for own_page in new_page(browser, process.url):
+            p = own_page.open()
             expect(p.locator("#model-note")).to_contain_text("Model endpoint unreachable")
             offline = p.locator("#model-picker option", has_text="offline")
             expect(offline).to_have_count(1)
             expect(p.locator("#model-picker option")).to_have_count(1)
             # The default (fake-echo) is not offered now: the offline model is picked.
             assert p.input_value("#model-picker") == offline.get_attribute("value")
-            page.shot("16-model-endpoint-unreachable")
-            assert page.dialogs == []
+            own_page.shot("16-model-endpoint-unreachable")
+            assert own_page.dialogs == []

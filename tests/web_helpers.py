@@ -8,7 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 
+from tests.browser import BrowserPage, new_page
 from tests.fake_openai import FakeOpenAI
 from tests.server_process import ServerProcess
 from threadgraph.config import Settings
@@ -45,6 +47,17 @@ def server(
     its local user, so they look only at the chats they make."""
     log = tmp_path_factory.mktemp("web") / "server.log"
     yield from serve(web_settings(settings, fake_openai), log)
+
+
+@pytest.fixture
+def page(browser: Browser, server: ServerProcess) -> Iterator[BrowserPage]:
+    yield from new_page(browser, server.url)
+
+
+@pytest.fixture
+def api(server: ServerProcess) -> Iterator[Api]:
+    with Api(server.url) as api:
+        yield api
 
 
 class Api:
