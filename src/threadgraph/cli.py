@@ -111,7 +111,7 @@ def _backfill(settings: Settings, batch: int) -> int:
     from tqdm import tqdm
 
     from threadgraph.api.app import build_embedder, check_embedding_dimension
-    from threadgraph.services.imports.enrich import count_missing_embeddings, embed_missing
+    from threadgraph.services.imports.enrich import embed_missing
     from threadgraph.store import Neo4jStore
 
     _ensure_neo4j(settings)
@@ -120,7 +120,7 @@ def _backfill(settings: Settings, batch: int) -> int:
         store.migrate()
         embedder = build_embedder(settings)
         check_embedding_dimension(store, embedder)
-        missing = count_missing_embeddings(store, None)
+        missing = store.count_missing_embeddings()
         with tqdm(total=missing, unit="msg", desc="embedding") as progress:
             embed_missing(store, embedder, None, batch, progress.update)
         print(f"embedded {missing} message(s)")
@@ -138,7 +138,6 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
     from threadgraph.api.app import build_embedder, check_embedding_dimension
     from threadgraph.services.imports.enrich import (
-        count_missing_embeddings,
         embed_missing,
         topics_for_imported,
     )
@@ -179,7 +178,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         if not args.no_enrich:
             embedder = build_embedder(settings)
             check_embedding_dimension(store, embedder)
-            missing = count_missing_embeddings(store, user)
+            missing = store.count_missing_embeddings(user)
             with tqdm(total=missing, unit="msg", desc="embedding") as bar:
                 embed_missing(store, embedder, user, step=bar.update)
             if settings.topics_enabled:

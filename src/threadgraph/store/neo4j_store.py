@@ -701,16 +701,26 @@ class Neo4jStore:
 
         return self._read(work)
 
-    def messages_missing_embeddings(self, limit: int) -> list[tuple[str, str]]:
+    def messages_missing_embeddings(
+        self, limit: int, user_id: str | None = None
+    ) -> list[tuple[str, str]]:
+        """Complete messages without a vector: one person's, or everyone's with None."""
+
         def work(tx: ManagedTransaction) -> list[tuple[str, str]]:
-            rows = tx.run(self._q["messages_missing_embeddings"], limit=limit)
+            if user_id is None:
+                rows = tx.run(self._q["messages_missing_embeddings"], limit=limit)
+            else:
+                rows = tx.run(self._q["import_missing_embeddings"], user_id=user_id, limit=limit)
             return [(row["id"], row["content"]) for row in rows]
 
         return self._read(work)
 
-    def count_missing_embeddings(self) -> int:
+    def count_missing_embeddings(self, user_id: str | None = None) -> int:
         def work(tx: ManagedTransaction) -> int:
-            row = tx.run(self._q["count_missing_embeddings"]).single()
+            if user_id is None:
+                row = tx.run(self._q["count_missing_embeddings"]).single()
+            else:
+                row = tx.run(self._q["import_count_missing_embeddings"], user_id=user_id).single()
             return int(row["missing"]) if row is not None else 0
 
         return self._read(work)
@@ -961,20 +971,6 @@ class Neo4jStore:
             return int(row["linked"]) if row is not None else 0
 
         return self._write(work) if edges else 0
-
-    def user_messages_missing_embeddings(self, user_id: str, limit: int) -> list[tuple[str, str]]:
-        def work(tx: ManagedTransaction) -> list[tuple[str, str]]:
-            rows = tx.run(self._q["import_missing_embeddings"], user_id=user_id, limit=limit)
-            return [(row["id"], row["content"]) for row in rows]
-
-        return self._read(work)
-
-    def count_user_missing_embeddings(self, user_id: str) -> int:
-        def work(tx: ManagedTransaction) -> int:
-            row = tx.run(self._q["import_count_missing_embeddings"], user_id=user_id).single()
-            return int(row["missing"]) if row is not None else 0
-
-        return self._read(work)
 
     def imported_exchanges_without_topics(
         self, user_id: str, limit: int

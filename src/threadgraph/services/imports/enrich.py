@@ -30,10 +30,7 @@ def embed_missing(
     """Embed complete messages without a vector (one person's, or everyone's with None)."""
     done = 0
     while True:
-        if user_id is None:
-            rows = store.messages_missing_embeddings(batch)
-        else:
-            rows = store.user_messages_missing_embeddings(user_id, batch)
+        rows = store.messages_missing_embeddings(batch, user_id)
         if not rows:
             return done
         vectors = embedder.embed([content for _, content in rows])
@@ -41,12 +38,6 @@ def embed_missing(
         done += len(rows)
         if step is not None:
             step(len(rows))
-
-
-def count_missing_embeddings(store: Neo4jStore, user_id: str | None) -> int:
-    if user_id is None:
-        return store.count_missing_embeddings()
-    return store.count_user_missing_embeddings(user_id)
 
 
 def topics_for_imported(
