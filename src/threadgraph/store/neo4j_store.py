@@ -687,7 +687,7 @@ class Neo4jStore:
                     prompt=row["prompt"]["content"],
                     reply_id=row["reply"]["id"],
                     reply=row["reply"]["content"],
-                    created_at=_native(row["prompt"]["created_at"]),
+                    created_at=_instant(row["prompt"]["created_at"]),
                 )
                 for row in rows
             ]
