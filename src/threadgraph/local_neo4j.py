@@ -174,8 +174,16 @@ class LocalNeo4j:
         classpath = f"{target / LAUNCHER_JAR}{os.pathsep}{target / 'lib' / '*'}"
         command = [
             str(java),
+            # The JVM options Neo4j's own neo4j.conf ships with: a heap fixed at its size
+            # and touched up front, so queries never wait on the heap growing.
+            f"-Xms{self.heap}",
             f"-Xmx{self.heap}",
             "-XX:+UseG1GC",
+            "-XX:+AlwaysPreTouch",
+            "-XX:+UnlockExperimentalVMOptions",
+            "-XX:+TrustFinalNonStaticFields",
+            "-XX:+DisableExplicitGC",
+            "-XX:-OmitStackTraceInFastThrow",
             "--add-modules=jdk.incubator.vector",
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
