@@ -1,11 +1,17 @@
 """Context assembly latency with 1k, 10k and 100k messages in the store.
 
     .venv/bin/python -m bench.context_assembly [--sizes 1000 10000 100000] [--reads 100]
+        [--warm-up N]   # the server's start-up warm-up first (default: as configured)
+    .venv/bin/python -m bench.context_assembly --again   # the last store, nothing written
 
 The asking person owns 10% of the messages (in chats of 10 exchanges), the rest belong
 to others; the asking chat's branch is 50 messages deep. Vectors are random unit vectors
 (quality is bench/retrieval_eval's business; the index does the same work). The prompt's
 embedding is timed on its own; assembly is timed with the embedding already made.
+
+Before timing, the same warm-up a starting server runs (services/warm_up.py: the newest
+prompt's context, assembled N times; here another person's) is run and timed;
+``--warm-up 0`` shows the cold start instead.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.models import NewMessage, Role
 from threadgraph.rules import new_id
 from threadgraph.services.context import ContextAssembler
+from threadgraph.services.warm_up import warm_context
 from threadgraph.store import Neo4jStore
 
 WORDS = [
@@ -62,10 +69,13 @@ def grow(store: Neo4jStore, users: list[str], asker: str, count: int, rng: rando
 
 
 def time_assembly(
-    assembler: ContextAssembler, asker: str, chat_id: str, head: str, reads: int
+    assembler: ContextAssembler, asker: str, chat_id: str, head: str, reads: int, warm_up: int
 ) -> None:
     question = "how do I keep my tomato garden and graph memory in order"
     embedding = shared_embedder().embed([question])[0]
+    started = time.perf_counter()
+    done = warm_context(assembler.store, assembler, warm_up)
+    print(f"  warm-up: {done} assemblies in {time.perf_counter() - started:.1f} s")
     # The first reads after writing or a restart pay for compiling the query and paging
     # the indexes in: they are reported apart from the steady state.
     for label in ("first reads", "steady state"):
@@ -77,19 +87,21 @@ def time_assembly(
         print(f"  assembly, {label:12} ({len(context.memories)} memories): {percentiles(samples)}")
 
 
-def again(store: Neo4jStore, settings: Settings, reads: int) -> None:
+def again(store: Neo4jStore, settings: Settings, reads: int, warm_up: int) -> None:
     asker, chat_id, head = store.bench_asker()
     print(
         f"{store.count_user_messages(None)} messages in the store, "
         f"{store.count_user_messages(asker)} the asker's"
     )
-    time_assembly(ContextAssembler(store, shared_counter(), settings), asker, chat_id, head, reads)
+    assembler = ContextAssembler(store, shared_counter(), settings)
+    time_assembly(assembler, asker, chat_id, head, reads, warm_up)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--reads", type=int, default=100)
+    parser.add_argument("--warm-up", type=int, default=Settings().warm_up_reads)
     parser.add_argument(
         "--again", action="store_true", help="time the last run's asker again, writing nothing"
     )
@@ -99,7 +111,7 @@ def main() -> None:
         store = Neo4jStore.connect(settings)
         store.migrate()
         if args.again:
-            again(store, settings, args.reads)
+            again(store, settings, args.reads, args.warm_up)
             return
         users = [store.ensure_user(new_id(), f"other {i}").id for i in range(9)]
         asker = store.ensure_user(new_id(), "asker").id
@@ -118,7 +130,7 @@ def main() -> None:
             grow(store, users, asker, size - total, rng)
             total = size
             print(f"{size:>7} messages (written in {time.perf_counter() - started:.0f} s)")
-            time_assembly(assembler, asker, asking.id, head, args.reads)
+            time_assembly(assembler, asker, asking.id, head, args.reads, args.warm_up)
         embeds = []
         for i in range(args.reads):
             t = time.perf_counter()

@@ -25,6 +25,10 @@ from threadgraph.models import User
 from threadgraph.rules import new_id
 from threadgraph.store import Neo4jStore
 
+# Every app and server started by the tests would otherwise spend its first seconds
+# assembling contexts in the background; tests/test_warm_up.py turns it on where tested.
+os.environ.setdefault("THREADGRAPH_WARM_UP_READS", "0")
+
 TEST_BOLT_PORT = int(os.environ.get("THREADGRAPH_TEST_BOLT_PORT", "7688"))
 TEST_HTTP_PORT = int(os.environ.get("THREADGRAPH_TEST_HTTP_PORT", "7475"))
 

@@ -64,6 +64,20 @@ RETURN via, score, c.id AS chat_id, c.title AS chat_title,
        reply {.id, .content} AS reply
 ORDER BY via, score DESC
 
+// name: warm_up_subject
+// The most recent complete prompt with a vector, in a live chat: the server assembles
+// its context a few hundred times after a start (services/warm_up.py). Walks the
+// created_at index newest first and stops at the first that qualifies.
+MATCH (m:Message)
+WHERE m.created_at IS NOT NULL
+WITH m ORDER BY m.created_at DESC
+WHERE m.role = 'user' AND m.status = 'complete' AND m.embedding IS NOT NULL
+MATCH (m)-[:BELONGS_TO]->(c:Chat)
+WHERE c.deleted_at IS NULL
+RETURN m.user_id AS user_id, c.id AS chat_id, m.id AS message_id, m.content AS content,
+       m.embedding AS embedding
+LIMIT 1
+
 // name: vector_index_dimension
 SHOW VECTOR INDEXES YIELD name, options
 WHERE name = 'message_embedding'

@@ -118,6 +118,17 @@ class MemoryHit:
 
 
 @dataclass(frozen=True)
+class WarmUpSubject:
+    """A stored prompt whose context the server assembles to warm up after a start."""
+
+    user_id: str
+    chat_id: str
+    message_id: str
+    content: str
+    embedding: list[float]
+
+
+@dataclass(frozen=True)
 class Provenance:
     message: Message
     chat_title: str

@@ -4,7 +4,6 @@ process, made at startup; replies in progress are stopped cleanly at shutdown.""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,6 +34,7 @@ from threadgraph.ports import Embedder
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.context import ContextAssembler
 from threadgraph.services.search import Search
+from threadgraph.services.warm_up import WarmUp, start_warm_up
 from threadgraph.store import Neo4jStore
 
 log = logging.getLogger(__name__)
@@ -79,18 +79,6 @@ def check_embedding_dimension(store: Neo4jStore, embedder: Embedder) -> None:
         )
 
 
-def warm_up(embedder: Embedder) -> None:
-    """Load the embedding model in the background so the first prompt does not wait."""
-
-    def load() -> None:
-        try:
-            embedder.embed(["warm up"])
-        except Exception:
-            log.warning("the embedding model could not be loaded", exc_info=True)
-
-    threading.Thread(target=load, name="embedder-warm-up", daemon=True).start()
-
-
 def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -98,6 +86,7 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Neo4jStore.connect(settings)
         turns = None
+        warming: WarmUp | None = None
         try:
             store.migrate()
             store.ensure_user(settings.local_user_id, settings.local_user_name)
@@ -112,14 +101,18 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
             turns = ChatTurns(
                 store, catalog or build_catalog(settings), settings, embedder, assembler
             )
-            warm_up(embedder)
+            warming = start_warm_up(embedder, store, assembler, settings.warm_up_reads)
             app.state.store = store
             app.state.settings = settings
             app.state.turns = turns
             app.state.search = Search(store, embedder)
             app.state.embedder = embedder
+            app.state.warm_up = warming
             yield
         finally:
+            if warming is not None:
+                warming.stop.set()
+                warming.finished.wait(timeout=10)
             if turns is not None:
                 turns.shutdown()
             store.close()

@@ -45,6 +45,7 @@ from threadgraph.models import (
     Status,
     TurnStart,
     User,
+    WarmUpSubject,
 )
 from threadgraph.rules import check_id, check_new_message, check_title, new_id
 from threadgraph.store.migrations import latest_version, load_migrations
@@ -691,6 +692,23 @@ class Neo4jStore:
                 )
                 for row in rows
             ]
+
+        return self._read(work)
+
+    def warm_up_subject(self) -> WarmUpSubject | None:
+        """The most recent embedded prompt in a live chat, or None in an empty store."""
+
+        def work(tx: ManagedTransaction) -> WarmUpSubject | None:
+            row = tx.run(self._q["warm_up_subject"]).single()
+            if row is None:
+                return None
+            return WarmUpSubject(
+                user_id=row["user_id"],
+                chat_id=row["chat_id"],
+                message_id=row["message_id"],
+                content=row["content"],
+                embedding=list(row["embedding"]),
+            )
 
         return self._read(work)
 
