@@ -26,7 +26,7 @@ CALL () {
   // the sum of their links' scores. Topics are per person, so these are theirs.
   WITH 1 AS _ WHERE $topic_limit > 0
   CALL () {
-    WITH 1 AS _ WHERE $embedding IS NOT NULL
+    WITH 1 AS __ WHERE $embedding IS NOT NULL
     MATCH (t:Topic)
       SEARCH t IN (VECTOR INDEX topic_embedding FOR $embedding WHERE t.user_id = $user_id LIMIT 3)
       SCORE AS similarity

@@ -11,6 +11,7 @@ threadgraph import FILE [--format F]     import a ChatGPT, Claude, Open WebUI, L
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 
@@ -223,6 +224,10 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     host = host or settings.host
     port = port or settings.port
     print(f"threadgraph on http://{host}:{port}/  (API docs at /docs)")
+    # threadgraph's own notes (the warm-up, replies cut off by the last shutdown) beside
+    # uvicorn's, which keeps its own handlers.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-9s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per model request
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     return 0
 

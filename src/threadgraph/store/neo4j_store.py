@@ -76,8 +76,10 @@ class Neo4jStore:
             max_transaction_retry_time=settings.neo4j_max_retry_seconds,
             connection_acquisition_timeout=settings.neo4j_max_retry_seconds,
             connection_timeout=5.0,
-            # "property key does not exist" on a fresh database is noise, not a problem.
+            # "property key does not exist" on a fresh database is noise, not a problem;
+            # informational notes would be logged for every query.
             notifications_disabled_classifications=["UNRECOGNIZED"],
+            notifications_min_severity="WARNING",
         )
         return cls(driver, settings)
 
