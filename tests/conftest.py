@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver, GraphDatabase
 
 from tests.browser import browser  # noqa: F401  (the session's Chromium, for web tests)
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, settings_with_fake_model
 from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.local_neo4j import LocalNeo4j
@@ -98,18 +98,7 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture
 def app_settings(settings: Settings, fake_openai: FakeOpenAI) -> Settings:
-    """Settings for one app under test: the fake endpoint, a fresh local user, quick
-    timeouts and checkpoints."""
-    return settings.model_copy(
-        update={
-            "openai_base_url": fake_openai.base_url,
-            "openai_api_key": "test-key",
-            "default_model": "fake-echo",
-            "local_user_id": new_id(),
-            "model_timeout_seconds": 1.0,
-            "checkpoint_seconds": 0.2,
-        }
-    )
+    return settings_with_fake_model(settings, fake_openai)
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from threadgraph.config import Settings
+from threadgraph.rules import new_id
+
 FAKE_TOPICS = ["Quasar Lighthouses", "quasar lighthouses", "Orbital Gardening", 42]
 MODELS = ["fake-echo", "fake-slow", "fake-500", "fake-timeout", "fake-garbage"]
 SLOW_CHUNKS = 40
@@ -176,3 +179,18 @@ def _completion(model: str, text: str) -> dict[str, Any]:
         ],
         "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10},
     }
+
+
+def settings_with_fake_model(settings: Settings, fake: FakeOpenAI) -> Settings:
+    """Settings for one app under test: this fake as the model endpoint, a fresh local
+    user, quick timeouts and checkpoints."""
+    return settings.model_copy(
+        update={
+            "openai_base_url": fake.base_url,
+            "openai_api_key": "test-key",
+            "default_model": "fake-echo",
+            "local_user_id": new_id(),
+            "model_timeout_seconds": 1.0,
+            "checkpoint_seconds": 0.2,
+        }
+    )

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser import BrowserPage, new_page
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, settings_with_fake_model
 from tests.wait import until
-from tests.web_helpers import Api, api, page, serve, server, web_settings
+from tests.web_helpers import Api, api, page, serve, server
 from threadgraph.config import Settings
 
 __all__ = ["api", "page", "server"]
+
+
+def ask_the_slow_model(page: BrowserPage, chat_id: str, prompt: str) -> tuple[Page, Locator]:
+    """Open the chat, pick the model that writes slowly, send ``prompt``: the page and
+    the reply being written."""
+    p = page.open(f"/#/chat/{chat_id}")
+    p.select_option("#model-picker", "fake-slow")
+    p.fill("#composer-input", prompt)
+    p.keyboard.press("Enter")
+    return p, p.locator("#messages article.assistant").last
 
 
 def test_send_edit_regenerate_and_switch_versions(page: BrowserPage, api: Api) -> None:
@@ -61,11 +71,7 @@ def test_send_edit_regenerate_and_switch_versions(page: BrowserPage, api: Api) -
 
 def test_stream_shows_text_as_it_comes_and_escape_stops_it(page: BrowserPage, api: Api) -> None:
     chat_id = api.chat("Slow one")
-    p = page.open(f"/#/chat/{chat_id}")
-    p.select_option("#model-picker", "fake-slow")
-    p.fill("#composer-input", "take your time")
-    p.keyboard.press("Enter")
-    reply = p.locator("#messages article.assistant").last
+    p, reply = ask_the_slow_model(page, chat_id, "take your time")
     expect(reply.locator(".body")).to_contain_text("w3")
     expect(reply).to_have_attribute("data-status", "streaming")
     expect(p.locator("#stop")).to_be_visible()
@@ -144,11 +150,7 @@ def test_fork_prune_rename_and_delete(page: BrowserPage, api: Api) -> None:
 
 def test_a_reload_reattaches_to_the_reply_being_written(page: BrowserPage, api: Api) -> None:
     chat_id = api.chat("Reload me")
-    p = page.open(f"/#/chat/{chat_id}")
-    p.select_option("#model-picker", "fake-slow")
-    p.fill("#composer-input", "keep going")
-    p.keyboard.press("Enter")
-    reply = p.locator("#messages article.assistant").last
+    p, reply = ask_the_slow_model(page, chat_id, "keep going")
     expect(reply.locator(".body")).to_contain_text("w2")
     p.reload()
     p.wait_for_selector("body[data-ready=true]")
@@ -176,7 +178,7 @@ def test_the_offline_model_is_marked(
 ) -> None:
     """The local model really answers here (llama.cpp), on a server of its own with a
     timeout long enough for it."""
-    slow_ok = web_settings(settings, fake_openai).model_copy(
+    slow_ok = settings_with_fake_model(settings, fake_openai).model_copy(
         update={"model_timeout_seconds": 120.0}
     )
     for process in serve(slow_ok, tmp_path / "server.log"):

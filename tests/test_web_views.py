@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser import BrowserPage, new_page
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, settings_with_fake_model
 from tests.server_process import ServerProcess
 from tests.wait import until
-from tests.web_helpers import Api, api, page, serve, server, web_settings
+from tests.web_helpers import Api, api, page, serve, server
 from threadgraph.config import Settings
 from threadgraph.local_neo4j import LocalNeo4j
 
@@ -176,7 +176,7 @@ def own_server(
     settings: Settings, fake_openai: FakeOpenAI, tmp_path: Path
 ) -> Iterator[ServerProcess]:
     """A server of its own: this test stops it."""
-    yield from serve(web_settings(settings, fake_openai), tmp_path / "server.log")
+    yield from serve(settings_with_fake_model(settings, fake_openai), tmp_path / "server.log")
 
 
 def test_errors_are_shown_plainly(browser: Browser, own_server: ServerProcess) -> None:
@@ -234,7 +234,7 @@ def test_neo4j_going_down_is_said_plainly(
     )
     local.start()
     monkeypatch.setenv("THREADGRAPH_NEO4J_MAX_RETRY_SECONDS", "1")
-    own = web_settings(settings, fake_openai).model_copy(
+    own = settings_with_fake_model(settings, fake_openai).model_copy(
         update={"neo4j_uri": f"bolt://127.0.0.1:{DOWN_BOLT}", "neo4j_password": ""}
     )
     try:
@@ -259,7 +259,7 @@ def test_an_unreachable_model_endpoint_is_said_plainly(
 ) -> None:
     """The endpoint's address answers nothing (port 9, discard): the picker says so and
     offers the offline model instead."""
-    unreachable = web_settings(settings, fake_openai).model_copy(
+    unreachable = settings_with_fake_model(settings, fake_openai).model_copy(
         update={"openai_base_url": "http://127.0.0.1:9/v1"}
     )
     for process in serve(unreachable, tmp_path / "server.log"):

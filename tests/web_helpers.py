@@ -11,24 +11,9 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser import BrowserPage, new_page
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, settings_with_fake_model
 from tests.server_process import ServerProcess
 from threadgraph.config import Settings
-from threadgraph.rules import new_id
-
-
-def web_settings(settings: Settings, fake_openai: FakeOpenAI) -> Settings:
-    """As the app_settings fixture: the fake model endpoint and a fresh local user."""
-    return settings.model_copy(
-        update={
-            "openai_base_url": fake_openai.base_url,
-            "openai_api_key": "test-key",
-            "default_model": "fake-echo",
-            "local_user_id": new_id(),
-            "model_timeout_seconds": 1.0,
-            "checkpoint_seconds": 0.2,
-        }
-    )
 
 
 def serve(settings: Settings, log: Path) -> Iterator[ServerProcess]:
@@ -46,7 +31,7 @@ def server(
     """One server per test module (starting one takes seconds): tests in a module share
     its local user, so they look only at the chats they make."""
     log = tmp_path_factory.mktemp("web") / "server.log"
-    yield from serve(web_settings(settings, fake_openai), log)
+    yield from serve(settings_with_fake_model(settings, fake_openai), log)
 
 
 @pytest.fixture
