@@ -9,7 +9,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function errorFrom(response) {
+async function errorFrom(response) {
   let message = `${response.status} ${response.statusText}`;
   let code = "http_error";
   try {
@@ -36,6 +36,14 @@ export async function call(method, path, body, { signal } = {}) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
+  const response = await send(path, init);
+  if (response.status === 204) return null;
+  return response.json();
+}
+
+// fetch, with every failure as an ApiError: the server unreachable, or its error answer.
+// A Stop (AbortError) passes through as it is.
+export async function send(path, init) {
   let response;
   try {
     response = await fetch(path, init);
@@ -44,8 +52,7 @@ export async function call(method, path, body, { signal } = {}) {
     throw new ApiError("Cannot reach the threadgraph server. Is it running?");
   }
   if (!response.ok) throw await errorFrom(response);
-  if (response.status === 204) return null;
-  return response.json();
+  return response;
 }
 
 export const get = (path) => call("GET", path);

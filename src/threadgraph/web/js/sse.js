@@ -1,6 +1,6 @@
 // Reading server-sent events from a POST (EventSource can only GET). Event names are
 // those of api/streaming.py: start, delta, done, error.
-import { ApiError, errorFrom } from "./api.js";
+import { ApiError, send } from "./api.js";
 
 // body undefined: a GET (re-attaching to a reply being written after a reload).
 export async function streamEvents(path, body, onEvent, signal) {
@@ -10,14 +10,7 @@ export async function streamEvents(path, body, onEvent, signal) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify({ ...body, stream: true });
   }
-  let response;
-  try {
-    response = await fetch(path, init);
-  } catch (error) {
-    if (error.name === "AbortError") throw error;
-    throw new ApiError("Cannot reach the threadgraph server. Is it running?");
-  }
-  if (!response.ok) throw await errorFrom(response);
+  const response = await send(path, init);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   let ended = false;
