@@ -15,7 +15,8 @@ import re
 from typing import Any
 
 from threadgraph.llm.catalog import ModelCatalog
-from threadgraph.ports import Embedder, ModelError, PromptMessage, Usage
+from threadgraph.ports import Embedder
+from threadgraph.services.exchange_question import ask_about_exchange
 from threadgraph.services.topics import MAX_TOPICS, TopicCandidate, dot, normalize
 
 INSTRUCTION = (
@@ -31,18 +32,7 @@ def extract_topics_with_model(
     catalog: ModelCatalog, model: str, embedder: Embedder, prompt: str, reply: str
 ) -> list[TopicCandidate]:
     """The model's topics for one exchange, scored against it; [] if the model gave none."""
-    try:
-        pieces = catalog.stream(
-            model,
-            [
-                PromptMessage("system", INSTRUCTION),
-                PromptMessage("user", f"User: {prompt[:2000]}\n\nAssistant: {reply[:2000]}"),
-            ],
-            max_tokens=80,
-        )
-        answer = "".join(p for p in pieces if not isinstance(p, Usage))
-    except ModelError:
-        return []
+    answer = ask_about_exchange(catalog, model, INSTRUCTION, prompt, reply, 2000, max_tokens=80)
     names = parse_topic_names(answer)
     if not names:
         return []

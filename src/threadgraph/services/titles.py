@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from threadgraph.llm.catalog import ModelCatalog
-from threadgraph.ports import ModelError, PromptMessage, Usage
+from threadgraph.services.exchange_question import ask_about_exchange
 
 MAX_WORDS = 8
 INSTRUCTION = (
@@ -15,19 +15,8 @@ INSTRUCTION = (
 
 
 def make_title(catalog: ModelCatalog, model: str, prompt: str, reply: str) -> str:
-    try:
-        pieces = catalog.stream(
-            model,
-            [
-                PromptMessage("system", INSTRUCTION),
-                PromptMessage("user", f"User: {prompt[:1000]}\n\nAssistant: {reply[:1000]}"),
-            ],
-            max_tokens=24,
-        )
-        asked = clean_title("".join(p for p in pieces if not isinstance(p, Usage)))
-    except ModelError:
-        asked = ""
-    return asked or fallback_title(prompt)
+    answer = ask_about_exchange(catalog, model, INSTRUCTION, prompt, reply, 1000, max_tokens=24)
+    return clean_title(answer) or fallback_title(prompt)
 
 
 def clean_title(text: str) -> str:
