@@ -64,6 +64,7 @@ class LocalNeo4j:
         self.http_port = settings.local_neo4j_http_port
         self.heap = settings.local_neo4j_heap
         self.pagecache = settings.local_neo4j_pagecache
+        self.extra_conf = dict(settings.local_neo4j_conf)
         self.tools_dir = settings.neo4j_tools_dir.resolve()
 
     # -- paths -------------------------------------------------------------------------
@@ -167,6 +168,7 @@ class LocalNeo4j:
             "dbms.security.auth_enabled=false\n"
             f"server.memory.pagecache.size={self.pagecache}\n"
             "dbms.usage_report.enabled=false\n"
+            + "".join(f"{key}={value}\n" for key, value in self.extra_conf.items())
         )
 
     def _spawn(self, java: Path) -> None:

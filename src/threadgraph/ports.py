@@ -55,6 +55,10 @@ class ChatModel(Protocol):
         """Yield text deltas as they come, then (when known) one Usage; raise ModelError."""
         ...
 
+    def load(self) -> None:
+        """Load weights held in this process now, not on the first request."""
+        ...
+
 
 class Embedder(Protocol):
     """Text to vectors; one method, as neo4j-graphrag's Embedder."""
@@ -67,6 +71,11 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One normalised vector per text, in order."""
+        ...
+
+    def load(self) -> None:
+        """Make the first ``embed`` as fast as the next ones (the server calls this at
+        start-up, before it says it is ready); a no-op where nothing is loaded."""
         ...
 
 

@@ -65,7 +65,7 @@ def build_embedder(settings: Settings) -> Embedder:
             settings.embedding_dimension,
             settings.model_timeout_seconds,
         )
-    return shared_embedder()
+    return shared_embedder(settings.embedding_threads)
 
 
 def check_embedding_dimension(store: Neo4jStore, embedder: Embedder) -> None:
@@ -97,11 +97,15 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
                 )
             embedder = build_embedder(settings)
             check_embedding_dimension(store, embedder)
-            assembler = ContextAssembler(store, shared_counter(), settings)
-            turns = ChatTurns(
-                store, catalog or build_catalog(settings), settings, embedder, assembler
+            counter = shared_counter()
+            assembler = ContextAssembler(store, counter, settings)
+            models = catalog or build_catalog(settings)
+            turns = ChatTurns(store, models, settings, embedder, assembler)
+            # The models load in the background: the server answers at once (liveness),
+            # and /health/ready says 503 until they are loaded.
+            warming = start_warm_up(
+                embedder, counter, models, store, assembler, settings.warm_up_reads
             )
-            warming = start_warm_up(embedder, store, assembler, settings.warm_up_reads)
             app.state.store = store
             app.state.settings = settings
             app.state.turns = turns

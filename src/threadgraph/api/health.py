@@ -1,14 +1,24 @@
-"""GET /health: is Neo4j reachable, which schema version is applied."""
+"""Health: is the process alive, is it ready to serve turns, and what it is connected to.
+
+- ``GET /health/live``: 200 as soon as the process answers (a liveness probe; it never
+  touches Neo4j or the models, so a slow database does not get the process restarted).
+- ``GET /health/ready``: 200 once the models a turn needs are loaded and Neo4j answers,
+  else 503 with the reason (a readiness probe: send no traffic before it says yes).
+- ``GET /health``: the details (Neo4j, schema version, models), 200 when ready, else 503.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from threadgraph import __version__
 from threadgraph.api.deps import SettingsDep, StoreDep
+from threadgraph.config import Settings
 from threadgraph.errors import ThreadgraphError
+from threadgraph.services.warm_up import WarmUp
+from threadgraph.store import Neo4jStore
 
 router = APIRouter(tags=["health"])
 
@@ -22,14 +32,30 @@ class Neo4jHealth(BaseModel):
     error: str | None = None
 
 
+class ModelsHealth(BaseModel):
+    loaded: bool
+    names: list[str]
+    seconds: float | None = None
+    error: str | None = None
+
+
 class Health(BaseModel):
-    status: str
+    status: str  # "ok", "starting" (models loading) or "degraded" (something is down)
     version: str
     neo4j: Neo4jHealth
+    models: ModelsHealth
 
 
-@router.get("/health", response_model=Health)
-def health(store: StoreDep, settings: SettingsDep) -> JSONResponse:
+class Liveness(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    ready: bool
+    reason: str | None = None
+
+
+def _neo4j(store: Neo4jStore, settings: Settings) -> Neo4jHealth:
     neo4j = Neo4jHealth(
         connected=False, uri=settings.effective_neo4j_uri, database=settings.neo4j_database
     )
@@ -39,5 +65,52 @@ def health(store: StoreDep, settings: SettingsDep) -> JSONResponse:
         neo4j.connected = True
     except ThreadgraphError as error:
         neo4j.error = error.message
-    body = Health(status="ok" if neo4j.connected else "degraded", version=__version__, neo4j=neo4j)
-    return JSONResponse(body.model_dump(), status_code=200 if neo4j.connected else 503)
+    return neo4j
+
+
+def _models(request: Request) -> ModelsHealth:
+    state: WarmUp = request.app.state.warm_up
+    return ModelsHealth(
+        loaded=state.ready,
+        names=list(state.models_loaded),
+        seconds=None if state.models_seconds is None else round(state.models_seconds, 2),
+        error=state.models_error,
+    )
+
+
+def _models_problem(models: ModelsHealth) -> str | None:
+    if models.error:
+        return f"a model could not be loaded: {models.error}"
+    if not models.loaded:
+        return "the models are still loading"
+    return None
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+def health(request: Request, store: StoreDep, settings: SettingsDep) -> JSONResponse:
+    neo4j = _neo4j(store, settings)
+    models = _models(request)
+    if not neo4j.connected or models.error:
+        status = "degraded"
+    elif not models.loaded:
+        status = "starting"
+    else:
+        status = "ok"
+    body = Health(status=status, version=__version__, neo4j=neo4j, models=models)
+    return JSONResponse(body.model_dump(), status_code=200 if status == "ok" else 503)
+
+
+@router.get("/health/live", response_model=Liveness)
+def live() -> Liveness:
+    return Liveness(status="alive")
+
+
+@router.get("/health/ready", response_model=Readiness, responses={503: {"model": Readiness}})
+def ready(request: Request, store: StoreDep, settings: SettingsDep) -> JSONResponse:
+    reason = _models_problem(_models(request))
+    if reason is None:  # while the models load there is no need to ask Neo4j anything
+        neo4j = _neo4j(store, settings)
+        if not neo4j.connected:
+            reason = f"Neo4j is unreachable: {neo4j.error}"
+    body = Readiness(ready=reason is None, reason=reason)
+    return JSONResponse(body.model_dump(), status_code=200 if reason is None else 503)

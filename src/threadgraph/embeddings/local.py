@@ -25,8 +25,9 @@ def model_dir() -> Path:
 
 
 class LocalEmbedder:
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, threads: int = 1) -> None:
         self._path = path or model_dir()
+        self._threads = threads
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -38,11 +39,16 @@ class LocalEmbedder:
     def dimension(self) -> int:
         return 384
 
+    def load(self) -> None:
+        """Import torch, load the weights and encode once: the first encode of a process
+        sets up torch's kernels, and took most of 5 s on a 2-core machine."""
+        self.embed(["warm up"])
+
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
         model = self._load()
-        with self._lock:  # one encode at a time: torch already uses every core
+        with self._lock:  # one encode at a time: two at once are no faster
             vectors = model.encode(
                 list(texts), normalize_embeddings=True, batch_size=64, show_progress_bar=False
             )
@@ -53,8 +59,11 @@ class LocalEmbedder:
             with self._lock:
                 if self._model is None:
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    import torch
                     from sentence_transformers import SentenceTransformer  # heavy: torch
 
+                    # Process-wide; the reason for the default is in config.py.
+                    torch.set_num_threads(self._threads)
                     self._model = SentenceTransformer(str(self._path), device="cpu")
         return self._model
 
@@ -80,8 +89,8 @@ class WordPieceCounter:
 
 
 @cache
-def shared_embedder() -> LocalEmbedder:
-    return LocalEmbedder()
+def shared_embedder(threads: int = 1) -> LocalEmbedder:
+    return LocalEmbedder(threads=threads)
 
 
 @cache

@@ -28,6 +28,9 @@ class OpenAIEmbedder:
     def dimension(self) -> int:
         return self._dimension
 
+    def load(self) -> None:
+        """Nothing to load: the endpoint holds the model."""
+
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []

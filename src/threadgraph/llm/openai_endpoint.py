@@ -23,6 +23,9 @@ class OpenAIEndpoint:
             max_retries=0,  # a failed reply is kept as failed and retried by the person
         )
 
+    def load(self) -> None:
+        """Nothing to load: the endpoint holds the model."""
+
     def list_models(self) -> list[ModelInfo]:
         with _as_model_errors(self.base_url):
             page = self._client.models.list()

@@ -1,8 +1,12 @@
 """Warming up after a start, in the background, so the first people to ask are not the
 ones who pay for it.
 
-Two things are cold when the server starts: the embedding model (loaded on first use)
-and Neo4j's read path for context assembly. The second is the JVM compiling the vector
+Two things are cold when the server starts. First the models a turn needs: the
+embedding model (torch, its weights, and a first encode: about 5 s on a 2-core machine),
+the tokenizer that counts context budgets, and the local chat model when it is the
+default. They load first; until they have, the server answers but says it is not ready
+(``GET /health/ready`` is 503), and a request that needs a model waits for it. Then
+Neo4j's read path for context assembly. The second is the JVM compiling the vector
 and full-text search code and the query plans, which takes several hundred reads: on
 this project's benchmark (bench/context_assembly.py, 100k messages) the first 300
 assemblies after a start ran at p95 30-39 ms against 17-19 ms afterwards. So after the
@@ -17,7 +21,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from threadgraph.ports import Embedder
+from threadgraph.llm.catalog import ModelCatalog
+from threadgraph.ports import Embedder, TokenCounter
 from threadgraph.services.context import ContextAssembler
 from threadgraph.store import Neo4jStore
 
@@ -26,12 +31,45 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class WarmUp:
-    """What the background warm-up did; ``finished`` is set when it ends, however."""
+    """What the background warm-up did. ``models_ready`` is set once the models are
+    loaded (or failed to: ``models_error`` says why); ``finished`` when it all ends."""
 
+    models_loaded: list[str] = field(default_factory=list)
+    models_seconds: float | None = None
+    models_error: str | None = None
     reads_done: int = 0
     seconds: float = 0.0
+    models_ready: threading.Event = field(default_factory=threading.Event)
     finished: threading.Event = field(default_factory=threading.Event)
     stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def ready(self) -> bool:
+        return self.models_ready.is_set() and self.models_error is None
+
+
+def load_models(
+    embedder: Embedder, counter: TokenCounter, catalog: ModelCatalog, state: WarmUp
+) -> None:
+    """Load every model a turn needs, recording what was loaded and how long it took."""
+    started = time.perf_counter()
+    try:
+        embedder.load()
+        state.models_loaded.append(embedder.name)
+        counter.count("warm up")  # the tokenizer's first call builds its tables
+        local = catalog.load_default()
+        if local is not None:
+            state.models_loaded.append(local)
+    except Exception as error:  # the server keeps answering and says what is wrong
+        state.models_error = f"{type(error).__name__}: {error}"
+        log.error("a model could not be loaded: %s", state.models_error, exc_info=True)
+    finally:
+        state.models_seconds = time.perf_counter() - started
+        state.models_ready.set()
+    if state.models_error is None:
+        log.info(
+            "models loaded in %.1f s: %s", state.models_seconds, ", ".join(state.models_loaded)
+        )
 
 
 def warm_context(
@@ -54,17 +92,19 @@ def warm_context(
 
 
 def start_warm_up(
-    embedder: Embedder, store: Neo4jStore, assembler: ContextAssembler, reads: int
+    embedder: Embedder,
+    counter: TokenCounter,
+    catalog: ModelCatalog,
+    store: Neo4jStore,
+    assembler: ContextAssembler,
+    reads: int,
 ) -> WarmUp:
-    """Load the embedding model, then warm context assembly, in a daemon thread. A
-    failure is logged and ends the warm-up; the server is unaffected."""
+    """Load the models, then warm context assembly, in a daemon thread. A failed read
+    is logged and ends the warm-up; the server is unaffected."""
     state = WarmUp()
 
     def run() -> None:
-        try:
-            embedder.embed(["warm up"])
-        except Exception:
-            log.warning("the embedding model could not be loaded", exc_info=True)
+        load_models(embedder, counter, catalog, state)
         started = time.perf_counter()
         try:
             state.reads_done = warm_context(store, assembler, reads, state.stop)

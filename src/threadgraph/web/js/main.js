@@ -21,9 +21,11 @@ async function checkHealth() {
   const response = await fetch("/health").catch(() => null);
   if (!response) throw new Error("Cannot reach the threadgraph server. Is it running?");
   const health = await response.json().catch(() => null);
-  if (!response.ok || !health?.neo4j?.connected) {
+  if (!health?.neo4j?.connected) {
     throw new Error(`The database (Neo4j) is unreachable: ${health?.neo4j?.error || response.status}`);
   }
+  // "starting" (the models still loading) is no problem: a first reply just waits for them.
+  if (health.models?.error) throw new Error(`A model could not be loaded: ${health.models.error}`);
 }
 
 async function loadModels() {
