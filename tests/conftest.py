@@ -16,9 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver, GraphDatabase
 
+from tests.app_client import ready_client
 from tests.browser import browser  # noqa: F401  (the session's Chromium, for web tests)
 from tests.fake_openai import FakeOpenAI, settings_with_fake_model
-from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.local_neo4j import LocalNeo4j
 from threadgraph.models import User
@@ -43,6 +43,11 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         local_neo4j_home=home,
         local_neo4j_bolt_port=TEST_BOLT_PORT,
         local_neo4j_http_port=TEST_HTTP_PORT,
+        # The test database starts empty and doubles in size every few seconds, so by
+        # default Neo4j would re-plan every query again and again (10 s apart at least):
+        # about 0.5 s for the memory query each time, landing on whichever request comes
+        # next. Plans that stay put keep the timings tests compare about the app.
+        local_neo4j_conf={"dbms.cypher.min_replan_interval": "1h"},
     )
     local = LocalNeo4j(settings)
     local.start()
@@ -103,5 +108,5 @@ def app_settings(settings: Settings, fake_openai: FakeOpenAI) -> Settings:
 
 @pytest.fixture
 def client(app_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(app_settings)) as client:
+    with ready_client(app_settings) as client:
         yield client

@@ -43,7 +43,10 @@ class ServerProcess:
         )
         self._process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 60.0) -> ServerProcess:
+    def start(self, timeout: float = 120.0) -> ServerProcess:
+        """Start the process and return once it says it is ready (its models loaded and
+        Neo4j answering), not merely listening: a first request before that would wait
+        seconds for the embedding model."""
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "threadgraph.cli", "serve", "--port", str(self.port)],
@@ -56,12 +59,13 @@ class ServerProcess:
             if self._process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
             try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/health/ready", timeout=1).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"server did not come up: {self.log_path.read_text()[-3000:]}")
+        output = self.log_path.read_text()[-3000:]
+        raise RuntimeError(f"server was not ready in {timeout}s: {output}")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as when the machine loses power."""

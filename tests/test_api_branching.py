@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from tests.api_helpers import turn
+from tests.app_client import ready_client
 from tests.graph_helpers import count_nodes_of_user
-from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.rules import new_id
 from threadgraph.store import Neo4jStore
@@ -92,7 +92,7 @@ def test_branching_bad_input(client: TestClient, app_settings: Settings) -> None
     assert client.get(f"/api/messages/{new_id()}/siblings").status_code == 404
 
     other = app_settings.model_copy(update={"local_user_id": new_id()})
-    with TestClient(create_app(other)) as theirs:
+    with ready_client(other) as theirs:
         calls: list[Callable[[], Any]] = [
             lambda: theirs.post(
                 f"/api/messages/{done['prompt']['id']}/edit", json={"content": "x"}

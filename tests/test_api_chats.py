@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.app_client import ready_client
 from threadgraph.rules import new_id
 
 
@@ -68,13 +69,12 @@ def test_bad_input_gets_clear_errors(client: TestClient) -> None:
 
 
 def test_another_users_chat_is_not_found(client: TestClient, app_settings: object) -> None:
-    from threadgraph.api.app import create_app
     from threadgraph.config import Settings
 
     assert isinstance(app_settings, Settings)
     mine = client.post("/api/chats", json={"title": "mine"}).json()
     other = app_settings.model_copy(update={"local_user_id": new_id()})
-    with TestClient(create_app(other)) as theirs:
+    with ready_client(other) as theirs:
         assert theirs.get(f"/api/chats/{mine['id']}").status_code == 404
         assert theirs.patch(f"/api/chats/{mine['id']}", json={"title": "x"}).status_code == 404
         assert theirs.delete(f"/api/chats/{mine['id']}").status_code == 404

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.app_client import ready_client
 from tests.sse import parse_events
-from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 
 
@@ -69,7 +69,7 @@ def test_connection_refused(app_settings: Settings) -> None:
     settings = app_settings.model_copy(
         update={"openai_base_url": f"http://127.0.0.1:{dead}/v1", "default_model": "fake-echo"}
     )
-    with TestClient(create_app(settings)) as client:
+    with ready_client(settings) as client:
         chat = client.post("/api/chats", json={}).json()
         events = failed_turn(client, chat["id"], "fake-echo")
         assert events[-1][0] == "error"

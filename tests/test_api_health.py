@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import socket
 
-from fastapi.testclient import TestClient
-
-from threadgraph.api.app import create_app
+from tests.app_client import ready_client
 from threadgraph.config import Settings
 from threadgraph.store.migrations import latest_version, load_migrations
 
 
 def test_health_reports_neo4j_and_schema_version(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with ready_client(settings) as client:
         response = client.get("/health")
     assert response.status_code == 200
     body = response.json()
@@ -26,7 +24,7 @@ def test_health_reports_neo4j_and_schema_version(settings: Settings) -> None:
 
 
 def test_health_says_degraded_when_neo4j_goes_away(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with ready_client(settings) as client:
         # Point the running app's store at a port where nothing listens.
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -49,7 +47,7 @@ def test_health_says_degraded_when_neo4j_goes_away(settings: Settings) -> None:
 
 
 def test_unknown_route_gets_the_error_shape(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with ready_client(settings) as client:
         response = client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from tests.api_helpers import turn
+from tests.app_client import ready_client
 from tests.fake_openai import FakeOpenAI
 from tests.graph_helpers import rows
 from tests.wait import until
@@ -121,7 +122,7 @@ def test_shared_topics_add_memories_when_weighted(
     """With a topic weight, exchanges linked to the person's topics nearest the question
     (or to this chat's topics) are a third ranking in the fusion; never another user's."""
     other = app_settings.model_copy(update={"local_user_id": new_id()})
-    with TestClient(create_app(other)) as theirs:
+    with ready_client(other) as theirs:
         secret = theirs.post("/api/chats", json={"title": "Their sourdough"}).json()["id"]
         turn(theirs, secret, "Sourdough starter feeding schedule for rye flour.")
     bread = new_chat(client, "Bread")
@@ -149,7 +150,7 @@ def test_another_users_near_identical_messages_never_appear(
     client: TestClient, app_settings: Settings
 ) -> None:
     other = app_settings.model_copy(update={"local_user_id": new_id()})
-    with TestClient(create_app(other)) as theirs:
+    with ready_client(other) as theirs:
         secret = theirs.post("/api/chats", json={"title": "Their secret"}).json()["id"]
         turn(theirs, secret, "My bank PIN is 4921 and my cat is called Pixel.")
 

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from tests.app_client import ready_client
 from tests.import_helpers import fixture_bytes
-from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.rules import new_id
 
@@ -31,7 +31,7 @@ def upload(client: TestClient, payload: bytes, name: str = FILE, **form: str) ->
 @pytest.fixture
 def other_client(app_settings: Settings) -> Iterator[TestClient]:
     """The same server set-up acting as another person."""
-    with TestClient(create_app(app_settings.model_copy(update={"local_user_id": new_id()}))) as c:
+    with ready_client(app_settings.model_copy(update={"local_user_id": new_id()})) as c:
         yield c
 
 
@@ -114,7 +114,7 @@ def test_no_file_is_400(client: TestClient) -> None:
 
 def test_too_large_is_413(app_settings: Settings) -> None:
     small = app_settings.model_copy(update={"import_max_bytes": 10_000})
-    with TestClient(create_app(small)) as client:
+    with ready_client(small) as client:
         response = client.post(
             "/api/import", files={"file": (FILE, fixture_bytes(FILE), "application/json")}
         )

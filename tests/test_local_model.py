@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-
+from tests.app_client import ready_client
 from tests.sse import parse_events, text_of
-from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.llm.local_model import MODEL_ID
 
@@ -14,7 +12,7 @@ def test_local_model_answers_offline(app_settings: Settings) -> None:
     offline = app_settings.model_copy(
         update={"openai_base_url": None, "default_model": None, "model_timeout_seconds": 120}
     )
-    with TestClient(create_app(offline)) as client:
+    with ready_client(offline) as client:
         models = client.get("/api/models").json()
         assert models["default"] == MODEL_ID
         assert models["endpoint"] is None

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.api_helpers import turn
-from threadgraph.api.app import create_app
+from tests.app_client import ready_client
 from threadgraph.config import Settings
 from threadgraph.rules import new_id
 
@@ -65,7 +65,7 @@ def test_search_knows_which_branch(client: TestClient) -> None:
 
 def test_search_is_scoped_to_the_caller(client: TestClient, app_settings: Settings) -> None:
     other = app_settings.model_copy(update={"local_user_id": new_id()})
-    with TestClient(create_app(other)) as theirs:
+    with ready_client(other) as theirs:
         chat = theirs.post("/api/chats", json={}).json()["id"]
         turn(theirs, chat, "zanzibar secret plans")
         assert search(theirs, q="zanzibar")["hits"]

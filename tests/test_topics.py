@@ -8,8 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.api_helpers import turn
+from tests.app_client import ready_client
 from tests.wait import until
-from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_embedder
 from threadgraph.rules import new_id
@@ -50,7 +50,7 @@ def test_topics_are_extracted_shared_and_relate_chats(
     assert all(r["chat_id"] != unrelated for r in related)
 
     other = app_settings.model_copy(update={"local_user_id": new_id()})
-    with TestClient(create_app(other)) as theirs:
+    with ready_client(other) as theirs:
         assert theirs.get(f"/api/topics/{neo4j['id']}").status_code == 404
         assert theirs.get("/api/topics").json() == []
         assert theirs.get(f"/api/chats/{first}/related").status_code == 404
@@ -79,7 +79,7 @@ def test_the_chat_model_can_name_topics_with_a_fallback_to_key_phrases(
     """With ``topics_extractor=model`` the model's JSON names the topics (deduplicated,
     non-strings dropped); a model that fails leaves the offline key phrases in place."""
     settings = app_settings.model_copy(update={"topics_extractor": "model"})
-    with TestClient(create_app(settings)) as client:
+    with ready_client(settings) as client:
         named = client.post("/api/chats", json={"title": "Named by the model"}).json()["id"]
         turn(client, named, "Tell me about tomatoes in a greenhouse.")
 
@@ -93,7 +93,7 @@ def test_the_chat_model_can_name_topics_with_a_fallback_to_key_phrases(
         assert all(0.0 <= t["score"] <= 1.0 for t in topics)
 
     failing = settings.model_copy(update={"topics_model": "fake-500"})
-    with TestClient(create_app(failing)) as client:
+    with ready_client(failing) as client:
         fallback = client.post("/api/chats", json={"title": "Fallback"}).json()["id"]
         turn(client, fallback, "How should I water tomatoes in a hot greenhouse?")
         topics = until(lambda: client.get(f"/api/chats/{fallback}/topics").json())

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import threading
 
-from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from tests.api_helpers import turn
+from tests.app_client import ready_client
 from tests.graph_helpers import rows
-from threadgraph.api.app import create_app
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.models import NewMessage, Role, User
@@ -65,17 +64,17 @@ def test_the_app_warms_up_in_the_background_and_stops_at_shutdown(
     app_settings: Settings,
 ) -> None:
     warm = app_settings.model_copy(update={"warm_up_reads": 5})
-    with TestClient(create_app(warm)) as client:
+    with ready_client(warm) as client:
         chat = client.post("/api/chats", json={"title": "warm"}).json()["id"]
         turn(client, chat, "A prompt for the next start to warm up with")
-    with TestClient(create_app(warm)) as client:
+    with ready_client(warm) as client:
         state = client.app.state.warm_up  # type: ignore[attr-defined]
         assert state.finished.wait(timeout=60)
         assert state.reads_done == 5
         assert client.get("/health").status_code == 200
 
     endless = app_settings.model_copy(update={"warm_up_reads": 10_000_000})
-    with TestClient(create_app(endless)) as client:
+    with ready_client(endless) as client:
         state = client.app.state.warm_up  # type: ignore[attr-defined]
     assert state.finished.is_set()  # shutdown stopped it and waited for it
     assert state.reads_done < 10_000_000
