@@ -30,36 +30,42 @@ def timed_turn(url: str, chat_id: str, content: str) -> float:
     return elapsed
 
 
-def test_first_turn_after_a_start_is_not_slower_than_the_tenth(
-    app_settings: Settings, tmp_path: Path
-) -> None:
-    # A first process runs the same turns, so that Neo4j has planned and compiled the
-    # turn's queries, as it has for any server restarted beside a running database:
-    # what is measured is the new process's own cold start, not a fresh JVM's.
-    earlier = ServerProcess(app_settings, tmp_path / "earlier.log").start()
-    try:
-        chat = httpx.post(f"{earlier.url}/api/chats", json={}).json()["id"]
-        before = [timed_turn(earlier.url, chat, f"question number {i}") for i in range(1, 13)]
-        print("turns of the earlier process, ms:", [round(t * 1000) for t in before])
-    finally:
-        earlier.stop()
-
-    server = ServerProcess(app_settings, tmp_path / "server.log").start()
+def turns_after_a_start(settings: Settings, log: Path) -> list[float]:
+    """Start a server process, wait until it says it is ready, then time 12 turns."""
+    server = ServerProcess(settings, log).start()
     try:
         health = httpx.get(f"{server.url}/health").json()
         assert health["status"] == "ok"
         assert health["models"]["loaded"] is True
         assert "all-MiniLM-L6-v2" in health["models"]["names"]
         chat = httpx.post(f"{server.url}/api/chats", json={}).json()["id"]
-        times = [timed_turn(server.url, chat, f"question number {i}") for i in range(1, 13)]
+        return [timed_turn(server.url, chat, f"question number {i}") for i in range(1, 13)]
     finally:
         server.stop()
-    first = times[0]
-    # The tenth turn, steadied: the median of turns 8 to 12, so that one slow request
-    # on a shared machine does not decide the comparison either way.
-    tenth = statistics.median(times[7:12])
-    print(f"first turn {first * 1000:.0f} ms, tenth (median of 8-12) {tenth * 1000:.0f} ms")
-    assert first <= 2 * tenth, [round(t * 1000) for t in times]
+
+
+def test_first_turn_after_a_start_is_not_slower_than_the_tenth(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    # A first process runs the same turns, so that Neo4j has planned and compiled the
+    # turn's queries, as it has for any server restarted beside a running database:
+    # what is measured is the new process's own cold start, not a fresh JVM's.
+    before = turns_after_a_start(app_settings, tmp_path / "earlier.log")
+    print("turns of the earlier process, ms:", [round(t * 1000) for t in before])
+
+    # Three restarts. A cold start that costs (models loading on the first prompt) shows
+    # in every one; a pause of the shared machine or of Neo4j's JVM shows in one at most,
+    # so the medians are compared.
+    firsts, tenths = [], []
+    for start in range(3):
+        times = turns_after_a_start(app_settings, tmp_path / f"server{start}.log")
+        print(f"start {start}, turns in ms:", [round(t * 1000) for t in times])
+        firsts.append(times[0])
+        # The tenth turn, steadied: the median of turns 8 to 12.
+        tenths.append(statistics.median(times[7:12]))
+    first, tenth = statistics.median(firsts), statistics.median(tenths)
+    print(f"first turn {first * 1000:.0f} ms, tenth {tenth * 1000:.0f} ms (medians of 3 starts)")
+    assert first <= 2 * tenth
 
 
 def test_the_server_is_alive_before_it_is_ready(app_settings: Settings) -> None:
