@@ -4,20 +4,39 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from threadgraph.models import Chat, Message
 
 
-class ChatCreate(BaseModel):
+class RequestBody(BaseModel):
+    """A JSON request body. Unknown fields are refused (nothing is assigned that the API
+    does not name), and so is text that is not valid Unicode: JSON may spell a lone
+    UTF-16 surrogate ("\\ud800"), which no UTF-8 store can hold."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                raise ValueError(
+                    f"the text is not valid Unicode: a lone surrogate "
+                    f"U+{ord(value[error.start]):04X} at character {error.start}"
+                ) from None
+        return value
+
+
+class ChatCreate(RequestBody):
     title: str | None = Field(default=None, description="Left out: titled after the first exchange")
     model: str | None = Field(default=None, description="Default model for this chat's replies")
     id: str | None = Field(default=None, description="A client-made UUID, for safe retries")
 
 
-class ChatUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ChatUpdate(RequestBody):
     title: str | None = None
     model: str | None = None
     head_id: str | None = Field(
@@ -90,10 +109,9 @@ class ChatDetail(BaseModel):
     messages: list[MessagePublic] = Field(description="The active branch, root to HEAD")
 
 
-class ContextKnobs(BaseModel):
+class ContextKnobs(RequestBody):
     """Per-request overrides of the context assembly defaults (see the README)."""
 
-    model_config = ConfigDict(extra="forbid")
     memory: bool | None = Field(default=None, description="Draw on earlier chats")
     k: int | None = Field(default=None, ge=0, le=50, description="Earlier exchanges at most")
     vector_floor: float | None = Field(default=None, ge=-1, le=1)
@@ -104,8 +122,7 @@ class ContextKnobs(BaseModel):
     topic_floor: float | None = Field(default=None, ge=-1, le=1)
 
 
-class MessageCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MessageCreate(RequestBody):
     content: str
     parent_id: str | None = Field(default=None, description="Default: the chat's HEAD")
     id: str | None = Field(default=None, description="A client-made UUID: retries are safe")
@@ -114,8 +131,7 @@ class MessageCreate(BaseModel):
     context: ContextKnobs | None = None
 
 
-class RegenerateRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RegenerateRequest(RequestBody):
     model: str | None = None
     stream: bool = True
 
@@ -139,15 +155,13 @@ class ModelList(BaseModel):
     endpoint_error: str | None = None
 
 
-class EditRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EditRequest(RequestBody):
     content: str
     model: str | None = None
     stream: bool = True
 
 
-class ForkRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ForkRequest(RequestBody):
     title: str | None = Field(default=None, description='Default: "<original title> (fork)"')
 
 
@@ -189,8 +203,7 @@ class ChatTreePublic(BaseModel):
     )
 
 
-class ContextPreviewRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ContextPreviewRequest(RequestBody):
     content: str
     parent_id: str | None = Field(default=None, description="Default: the chat's HEAD")
     context: ContextKnobs | None = None
