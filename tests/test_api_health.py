@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 
+from fastapi.testclient import TestClient
+
 from tests.app_client import ready_client
 from threadgraph.config import Settings
 from threadgraph.store.migrations import latest_version, load_migrations
@@ -51,3 +53,28 @@ def test_unknown_route_gets_the_error_shape(settings: Settings) -> None:
         response = client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_openapi_documents_the_errors_the_api_really_gives(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "422" not in responses, (method, path)  # validation errors are 400
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            for status, response in responses.items():
+                if status.startswith(("4", "5")) and not path.startswith("/health"):
+                    assert response["content"]["application/json"]["schema"] == error_ref
+
+    patch = spec["paths"]["/api/chats/{chat_id}"]["patch"]["responses"]
+    assert {"400", "404", "409", "503"} <= patch.keys()
+    # What the document says is what the API does: a bad body is a 400 in the error shape.
+    answer = client.patch("/api/chats/no-such-chat", json={"unknown": 1})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid_input"
+    ready = spec["paths"]["/health/ready"]["get"]["responses"]["503"]
+    assert ready["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Readiness"
+    }

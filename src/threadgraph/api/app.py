@@ -19,6 +19,7 @@ from threadgraph.api import (
     imports,
     messages,
     model_list,
+    openapi_errors,
     search,
     topics,
     web,
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
         lifespan=lifespan,
     )
     errors.install(app)
+    openapi_errors.install(app)
     app.include_router(health.router)
     app.include_router(model_list.router)
     app.include_router(chats.router)
