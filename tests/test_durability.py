@@ -31,7 +31,7 @@ def read_some(url: str, chat_id: str, deltas: int) -> list[tuple[str, dict[str, 
     """Start a slow streamed turn, read a few deltas, then hang up."""
     events: list[tuple[str, dict[str, Any]]] = []
     with (
-        httpx.Client(timeout=10) as http,
+        httpx.Client(timeout=30) as http,  # a loaded machine can be slow to start a reply
         http.stream(
             "POST",
             f"{url}/api/chats/{chat_id}/messages",
@@ -105,3 +105,48 @@ def test_sigkill_mid_stream_keeps_prompt_and_partial_reply(
         assert text_of(after) == "Echo: still there?"
     finally:
         second.stop()
+
+
+def test_the_first_words_are_stored_with_the_first_checkpoint(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    # Checkpoints a minute apart: only the one written with the first piece can be there.
+    rare = app_settings.model_copy(update={"checkpoint_seconds": 60.0})
+    server = ServerProcess(rare, tmp_path / "server.log").start()
+    try:
+        chat = httpx.post(f"{server.url}/api/chats", json={}).json()
+        events = read_some(server.url, chat["id"], deltas=3)
+        stored = message(server.url, events[0][1]["reply"]["id"])
+    finally:
+        server.stop()
+    assert stored["status"] == "streaming"
+    assert stored["content"] == slow_text()[: len(stored["content"])]
+    assert stored["content"].strip() == "w0"
+
+
+def test_a_silent_model_gets_keep_alive_comments_on_the_stream(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    # fake-timeout says nothing for 3 s, then answers (within this app's model timeout).
+    patient = app_settings.model_copy(
+        update={"sse_heartbeat_seconds": 0.25, "model_timeout_seconds": 10.0}
+    )
+    server = ServerProcess(patient, tmp_path / "server.log").start()
+    try:
+        chat = httpx.post(f"{server.url}/api/chats", json={}).json()
+        with httpx.stream(
+            "POST",
+            f"{server.url}/api/chats/{chat['id']}/messages",
+            json={"content": "think before you speak", "model": "fake-timeout"},
+            timeout=1.0,  # a reader that gives up after a second of silence
+        ) as response:
+            lines = list(response.iter_lines())
+    finally:
+        server.stop()
+    events = list(parse_events(lines))
+    assert next(kind for kind, _ in events) == "start"
+    assert events[-1][0] == "done"
+    assert events[-1][1]["status"] == "complete"
+    assert lines.count(": keep-alive") >= 5
+    first_delta = next(i for i, line in enumerate(lines) if line == "event: delta")
+    assert lines.index(": keep-alive") < first_delta

@@ -77,8 +77,11 @@ class Settings(BaseSettings):
     default_model: str | None = None
     # Seconds without a byte from the model endpoint before the reply fails.
     model_timeout_seconds: float = 120.0
-    # How often a streaming reply is written to Neo4j: at most this much is lost on a crash.
+    # How often a streaming reply is written to Neo4j: at most this much is lost on a crash
+    # (the first tokens are written at once, so a reply cut off early still has them).
     checkpoint_seconds: float = 1.0
+    # Seconds of silence on a reply's event stream before a keep-alive comment is sent.
+    sse_heartbeat_seconds: float = 10.0
     # Upper bound on tokens a model may generate for one reply.
     max_reply_tokens: int = 1024
     # Context assembly (tokens counted with the embedding model's WordPiece tokenizer).

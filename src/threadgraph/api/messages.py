@@ -118,4 +118,6 @@ def reattach(message_id: str, turns: TurnsDep, user_id: UserIdDep) -> StreamingR
     """Follow a reply again (after a reload): the text so far, then the rest as it comes."""
     reply = turns.store.get_message(user_id, message_id)
     live = turns.live.get(reply.id)
-    return stream_live(live) if live is not None else stream_ended(None, reply)
+    if live is None:
+        return stream_ended(None, reply)
+    return stream_live(live, turns.settings.sse_heartbeat_seconds)

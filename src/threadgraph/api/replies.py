@@ -16,7 +16,9 @@ def respond_with_turn(
     turns: ChatTurns, turn: TurnStart, live: LiveReply | None, stream: bool
 ) -> StreamingResponse | JSONResponse:
     if stream:
-        return stream_live(live) if live is not None else stream_ended(turn.prompt, turn.reply)
+        if live is None:
+            return stream_ended(turn.prompt, turn.reply)
+        return stream_live(live, turns.settings.sse_heartbeat_seconds)
     if live is not None:
         # Wait for the background task; the reply is written whether or not we are here.
         live.finished.wait(turns.settings.model_timeout_seconds * 2)

@@ -6,10 +6,14 @@ Events, each ``event: <kind>`` with a JSON ``data:`` line:
   done   {status, tokens, prompt_tokens, reply}   the reply ended (complete / incomplete)
   error  {message, reply}                the model failed; the reply is kept as failed
 A reader that goes away does not stop the reply: it is written by a background task.
+While nothing happens (a model that thinks before its first token, a write that retries
+while Neo4j is away) a comment line ``: keep-alive`` goes out every few seconds, so that
+proxies and clients with read timeouts do not hang up; SSE readers ignore comments.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -25,7 +29,10 @@ def sse(kind: str, data: dict[str, Any]) -> str:
     return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def stream_live(live: LiveReply) -> StreamingResponse:
+KEEP_ALIVE = ": keep-alive\n\n"
+
+
+def stream_live(live: LiveReply, heartbeat_seconds: float) -> StreamingResponse:
     async def events() -> AsyncIterator[str]:
         backlog, queue = live.subscribe()
         try:
@@ -34,7 +41,11 @@ def stream_live(live: LiveReply) -> StreamingResponse:
                 if event.terminal:
                     return
             while True:
-                event = await queue.get()
+                try:
+                    event = await asyncio.wait_for(queue.get(), heartbeat_seconds)
+                except TimeoutError:
+                    yield KEEP_ALIVE
+                    continue
                 yield sse(event.kind, event.data)
                 if event.terminal:
                     return
