@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Request, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    Dialog,
+    Page,
+    Request,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from threadgraph.config import SOURCE_ROOT
 
@@ -94,8 +102,15 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-def new_page(browser: Browser, origin: str) -> Iterator[BrowserPage]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+PHONE: ViewportSize = {"width": 390, "height": 844}
+LAPTOP: ViewportSize = {"width": 1280, "height": 800}
+
+
+def new_page(
+    browser: Browser, origin: str, viewport: ViewportSize | None = None
+) -> Iterator[BrowserPage]:
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
     context.set_default_timeout(15_000)
     try:
         yield BrowserPage(context.new_page(), origin).attach()

@@ -3,7 +3,7 @@
 import { del, get, patch, post } from "./api.js";
 import { setMarkdown } from "./markdown.js";
 import { streamEvents } from "./sse.js";
-import { $, clearError, confirmAction, el, guarded, showError, when } from "./ui.js";
+import { $, clearError, confirmAction, copyButton, el, guarded, showError, when } from "./ui.js";
 import { actions, isLocalModel, selectedModel, state } from "./state.js";
 import { showProvenance } from "./why.js";
 
@@ -46,11 +46,12 @@ export function closeChat() {
 export function render() {
   const open = Boolean(state.chat);
   $("chat-title").textContent = open ? state.chat.title : "No chat open";
+  document.title = open ? `${state.chat.title} · threadgraph` : "threadgraph";
   $("rename-chat").hidden = !open;
   $("delete-chat").hidden = !open;
   const list = $("messages");
   if (!open) {
-    list.replaceChildren(el("p", { class: "empty" }, "Start a new chat, or pick one on the left."));
+    list.replaceChildren(el("p", { class: "empty" }, "Start a new chat, or pick one of your chats."));
     return;
   }
   if (!state.messages.length) {
@@ -94,6 +95,7 @@ function header(message, mine) {
   if (!mine) parts.push(el("span", { class: "badge", title: "Shared history this fork continues" }, "from the original chat"));
   parts.push(el("time", { datetime: message.created_at }, when(message.created_at)));
   if (mine) parts.push(siblingNav(message));
+  if (message.status !== "streaming") parts.push(copyButton(message.content, "Copy"));
   return el("header", {}, parts);
 }
 
@@ -174,10 +176,27 @@ async function runStream(path, body, onStart) {
     state.streaming = null;
     setBusy(false);
     if (!left && state.chat && state.chat.id === chatId) await guarded(() => openChat(chatId));
-    // The title is written in the background after the first exchange.
     actions.refreshChats();
-    setTimeout(() => actions.refreshChats(), 2000);
     actions.refreshTopics();
+    followTitle(chatId);
+  }
+}
+
+// The title is written in the background after the first exchange (the model is asked
+// for one): look for it a few times, and show it in the header and the list when it comes.
+async function followTitle(chatId) {
+  if (!state.chat || state.chat.id !== chatId || state.messages.length > 2) return; // first exchange only
+  const before = state.chat.title;
+  for (const wait of [500, 1000, 2000, 4000, 8000]) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    if (!state.chat || state.chat.id !== chatId) return;
+    const chat = await get(`/api/chats/${enc(chatId)}`).then((d) => d.chat, () => null);
+    if (chat && chat.title !== before) {
+      if (state.chat && state.chat.id === chatId) state.chat = { ...state.chat, title: chat.title };
+      if (!document.querySelector(".chat-head input.rename")) render();
+      await actions.refreshChats();
+      return;
+    }
   }
 }
 
@@ -299,7 +318,8 @@ export function startRename() {
       state.chat = await patch(`/api/chats/${enc(state.chat.id)}`, { title: value });
       await actions.refreshChats();
     }
-    input.replaceWith(title);
+    input.remove();
+    title.hidden = false;
     render();
   };
   input.addEventListener("keydown", (event) => {
@@ -310,7 +330,9 @@ export function startRename() {
     }
   });
   input.addEventListener("blur", () => guarded(() => finish(true)));
-  title.replaceWith(input);
+  // The title stays in the page, hidden: a reply that ends meanwhile re-renders it.
+  title.hidden = true;
+  title.after(input);
   input.focus();
   input.select();
 }

@@ -7,7 +7,7 @@ import { openGraph } from "./graph.js";
 import { initSidebar, loadChats, loadTopics, markCurrent } from "./sidebar.js";
 import { actions, state } from "./state.js";
 import { openTransfer } from "./transfer.js";
-import { $, clearError, closePanel, el, guarded, showError } from "./ui.js";
+import { $, clearError, closePanel, el, guarded, setSidebar, showError } from "./ui.js";
 import { showContextPreview } from "./why.js";
 
 actions.openChat = async (chatId, focusId) => {
@@ -73,7 +73,8 @@ function wireKeys() {
   });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape" || document.querySelector("dialog[open]")) return;
-    if (state.streaming) stopReply();
+    if (document.body.classList.contains("sidebar-open")) setSidebar(false);
+    else if (state.streaming) stopReply();
     else if (!$("panel").hidden) closePanel();
   });
 }
@@ -87,6 +88,12 @@ function wireButtons() {
   $("open-transfer").addEventListener("click", openTransfer);
   $("panel-close").addEventListener("click", closePanel);
   $("banner-close").addEventListener("click", clearError);
+  $("open-sidebar").addEventListener("click", () => setSidebar(!document.body.classList.contains("sidebar-open")));
+  $("sidebar-backdrop").addEventListener("click", () => setSidebar(false));
+  // Picking a chat, a search hit or New chat in the drawer closes it.
+  $("sidebar").addEventListener("click", (event) => {
+    if (event.target.closest("a[href^='#/chat/'], #new-chat")) setSidebar(false);
+  });
 }
 
 async function start() {

@@ -7,6 +7,7 @@
 import { Marked } from "/static/vendor/marked.esm.js";
 import DOMPurify from "/static/vendor/purify.es.js";
 import hljs from "/static/vendor/highlight.min.js";
+import { copyButton, el } from "./ui.js";
 
 const escapeHtml = (text) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -55,5 +56,12 @@ const PURIFY = {
 // DOMPurify hands back a DocumentFragment.
 export function setMarkdown(element, text) {
   const fragment = DOMPurify.sanitize(marked.parse(text || ""), { ...PURIFY, RETURN_DOM_FRAGMENT: true });
+  // Each code block gets its own copy button (added after cleaning: it is ours, not the
+  // message's, and copies the code's text exactly as written).
+  for (const pre of fragment.querySelectorAll("pre")) {
+    const block = el("div", { class: "code-block" });
+    pre.replaceWith(block);
+    block.append(pre, copyButton(() => pre.textContent, "Copy code"));
+  }
   element.replaceChildren(fragment);
 }

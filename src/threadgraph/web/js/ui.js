@@ -72,3 +72,25 @@ export function closePanel() {
   $("panel-body").replaceChildren();
   document.body.classList.remove("with-panel");
 }
+
+// A button that copies text to the clipboard and says so for a moment.
+export function copyButton(text, label = "Copy") {
+  const button = el("button", { type: "button", class: "copy", "aria-label": `${label} to the clipboard` }, label);
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(typeof text === "function" ? text() : text);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Copy failed";
+    }
+    setTimeout(() => (button.textContent = label), 1500);
+  });
+  return button;
+}
+
+// The chat list as a drawer on narrow screens (a no-op look on wide ones).
+export function setSidebar(open) {
+  document.body.classList.toggle("sidebar-open", open);
+  $("open-sidebar").setAttribute("aria-expanded", String(open));
+  if (open) $("search-input").focus();
+}
