@@ -74,8 +74,10 @@ class ModelCatalog:
         return self.endpoint is None and bool(self._local_ids)
 
     def load_default(self) -> str | None:
-        """Load the default model's weights when they live in this process: the local
-        model. Returns its id, or None when there is nothing to load."""
+        """Load what the default model needs in this process: the local model's weights,
+        or the endpoint client's code. Returns the local model's id when it was loaded."""
+        if self.endpoint is not None:
+            self.endpoint.load()
         if self.local is None or not self.default_is_local():
             return None
         self.local.load()

@@ -24,7 +24,9 @@ class OpenAIEndpoint:
         )
 
     def load(self) -> None:
-        """Nothing to load: the endpoint holds the model."""
+        """The endpoint holds the model; what loads here is the SDK's own code for chat
+        completions, which it imports on first use (tens of ms, more on a busy machine)."""
+        _ = self._client.chat.completions
 
     def list_models(self) -> list[ModelInfo]:
         with _as_model_errors(self.base_url):
