@@ -233,7 +233,7 @@ def test_conversations_that_reuse_node_ids_are_all_imported(
 def test_open_webui_chat_object_without_its_row_id(
     store: Neo4jStore, settings: Settings, driver: Driver, user: User
 ) -> None:
-    inner = {
+    inner: dict[str, Any] = {
         "id": "",
         "title": "From the database",
         "history": {
