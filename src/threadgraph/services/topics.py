@@ -72,6 +72,11 @@ def _runs(words: list[str]) -> list[list[str]]:
             runs.append([])
         else:
             runs[-1].append(word)
+    # "Researching adoption agencies", "raising awareness": a leading -ing word with an
+    # object after it is a verb phrase; the object is the topic.
+    for run in runs:
+        while len(run) > 1 and run[0].lower().endswith("ing"):
+            del run[0]
     return [run for run in runs if run]
 
 
