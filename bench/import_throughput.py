@@ -5,7 +5,9 @@
 Each conversation is a chain of exchanges with an edited prompt and a regenerated reply
 every few turns, plus the hidden system root ChatGPT writes. Times (for a fresh person
 each run): parsing and writing the graph (one transaction per conversation), importing
-the same file again (nothing new), and the embedding pass for the imported messages.
+the same file again (nothing new), the embedding pass for the imported messages, and
+the topic pass for the imported exchanges (what ``threadgraph import`` runs after the
+graph).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from bench.harness import bench_neo4j
 from threadgraph.embeddings.local import shared_embedder
 from threadgraph.rules import new_id
-from threadgraph.services.imports.enrich import embed_missing
+from threadgraph.services.imports.enrich import embed_missing, topics_for_imported
 from threadgraph.services.imports.service import Importer
 from threadgraph.store import Neo4jStore
 
@@ -159,6 +161,12 @@ def main() -> None:
         print(f"embeddings:       {embed_s:6.1f} s   {embedded / embed_s:7.0f} messages/s")
         total = graph_s + embed_s
         print(f"graph+embeddings: {total:6.1f} s   {n / total:7.0f} messages/s")
+        started = time.perf_counter()
+        exchanges = topics_for_imported(store, embedder, user)
+        topics_s = time.perf_counter() - started
+        print(f"topics:           {topics_s:6.1f} s   {exchanges / topics_s:7.0f} exchanges/s")
+        total += topics_s
+        print(f"graph+embeddings+topics: {total:6.1f} s   {n / total:7.0f} messages/s")
         store.close()
 
 

@@ -29,11 +29,15 @@ class Imported:
     children: dict[str | None, list[str]]  # parent source id -> children in sibling order
 
 
-def imported_chat(driver: Driver, user_id: str, source: str, source_id: str) -> Imported:
+def imported_chat(
+    driver: Driver, user_id: str, source: str, source_id: str, chat_id: str | None = None
+) -> Imported:
+    """``chat_id`` picks one of several chats of the same source id (a fragment)."""
     records, _, _ = driver.execute_query(
         """
         MATCH (c:Chat {source: $source, source_id: $source_id})
               -[:BELONGS_TO]->(:User {id: $user_id})
+        WHERE $chat_id IS NULL OR c.id = $chat_id
         OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
         OPTIONAL MATCH (m:Message)-[:BELONGS_TO]->(c)
         OPTIONAL MATCH (m)-[:FOLLOWS]->(p:Message)
@@ -44,6 +48,7 @@ def imported_chat(driver: Driver, user_id: str, source: str, source_id: str) -> 
         user_id=user_id,
         source=source,
         source_id=source_id,
+        chat_id=chat_id,
     )
     assert len(records) == 1, f"chat {source_id} not imported exactly once"
     row = records[0]

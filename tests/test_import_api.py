@@ -41,18 +41,18 @@ def test_upload_imports_and_enriches(
     body = upload(client, fixture_bytes(FILE))
     assert body["format"] == "chatgpt"
     assert (body["chats_imported"], body["chats_unchanged"], body["messages_imported"]) == (
-        3,
+        4,
         0,
-        14,
+        15,
     )
     skipped = body["skipped"]
     assert isinstance(skipped, list)
-    assert [s["position"] for s in skipped] == [2, 3, 4, 6]
+    assert [s["position"] for s in skipped] == [2, 3, 4]
     assert skipped[0]["title"] == "Archived without mapping"
     assert body["enrichment"] == "background"
     chat_ids = body["chat_ids"]
     assert isinstance(chat_ids, list)
-    assert len(chat_ids) == 3
+    assert len(chat_ids) == 4
     tree = client.get(f"/api/chats/{chat_ids[0]}/tree").json()
     assert len(tree["messages"]) == 7
     detail = client.get(f"/api/chats/{chat_ids[0]}").json()
@@ -65,13 +65,13 @@ def test_upload_imports_and_enriches(
         "MATCH (m:Message {user_id: $u}) RETURN count(m) AS all, count(m.embedding) AS embedded",
         u=app_settings.local_user_id,
     )
-    assert records[0]["all"] == records[0]["embedded"] == 14
+    assert records[0]["all"] == records[0]["embedded"] == 15
     assert client.get("/api/topics").json()
 
     again = upload(client, fixture_bytes(FILE), format="chatgpt")
     assert (again["chats_imported"], again["chats_unchanged"], again["messages_imported"]) == (
         0,
-        3,
+        4,
         0,
     )
 
@@ -90,7 +90,7 @@ def test_a_zip_upload(client: TestClient) -> None:
     [
         (fixture_bytes("truncated_chatgpt.json"), {}, "not valid JSON"),
         (b'["\xc3\x28"]', {}, "not UTF-8"),
-        (b"{}", {}, "not a ChatGPT, Claude, Open WebUI, LibreChat or threadgraph export"),
+        (b"{}", {}, "not a ChatGPT, Claude, Open WebUI, LibreChat, Chatbot UI or threadgraph"),
         (fixture_bytes(FILE), {"format": "gemini"}, "format must be one of"),
     ],
 )

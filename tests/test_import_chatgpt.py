@@ -16,7 +16,7 @@ from threadgraph.config import Settings
 from threadgraph.errors import InvalidInput
 from threadgraph.models import User
 from threadgraph.services.imports.service import Importer
-from threadgraph.services.imports.tree import graph_id
+from threadgraph.services.imports.tree import graph_id, message_graph_id
 from threadgraph.store import Neo4jStore
 
 T = 1700000000.0
@@ -33,8 +33,8 @@ def test_every_branch_head_and_order_are_kept(
     summary = Importer(store, settings).run(user.id, fixture_bytes(FILE))
 
     assert summary.format == "chatgpt"
-    assert (summary.chats_imported, summary.chats_unchanged) == (3, 0)
-    assert summary.messages_imported == 7 + 5 + 2
+    assert (summary.chats_imported, summary.chats_unchanged) == (4, 0)
+    assert summary.messages_imported == 7 + 5 + 2 + 1
     assert summary.messages_skipped == {
         "no message": 1,
         "hidden": 1,
@@ -44,13 +44,17 @@ def test_every_branch_head_and_order_are_kept(
         "content type 'some_future_type'": 1,
     }
     skipped = {s.position: (s.title, s.reason) for s in summary.skipped}
-    assert sorted(skipped) == [2, 3, 4, 6]
+    assert sorted(skipped) == [2, 3, 4]
     assert skipped[2] == ("Archived without mapping", skipped[2][1])
     assert "no mapping" in skipped[2][1]
     assert "cycle" in skipped[3][1]
     assert "mapping is a list" in skipped[4][1]
-    assert "'yesterday' is not an ISO 8601 time" in skipped[6][1]
     notes = [(w.position, w.reason) for w in summary.warnings]
+    # A time that does not parse is an optional field: the message is kept, time unknown.
+    assert (
+        6,
+        "node g-u1 create_time 'yesterday' is not an ISO 8601 time: left unknown",
+    ) in notes
     assert (5, "message f-u1: parent f-ghost is not in the export") in notes
     assert any(p == 1 and "1 non-text part" in r for p, r in notes)
 
@@ -83,7 +87,7 @@ def test_every_branch_head_and_order_are_kept(
     assert (a.chat["created_at"], a.chat["updated_at"]) == (at(T), at(T + 60))
 
     # The store's own branch reads agree: siblings in order, the active branch to HEAD.
-    regenerated = graph_id(user.id, "chatgpt", "message", "a-a2r")
+    regenerated = message_graph_id(user.id, "chatgpt", "conv-a", "a-a2r")
     siblings = store.siblings(user.id, regenerated)
     assert (len(siblings.messages), siblings.position) == (2, 1)
     chat_id = graph_id(user.id, "chatgpt", "chat", "conv-a")
@@ -117,7 +121,7 @@ def test_every_branch_head_and_order_are_kept(
     assert f.head == "f-a1"
 
     # Nothing of a skipped conversation was written.
-    for source_id in ("conv-c", "conv-d", "conv-e", "conv-g"):
+    for source_id in ("conv-c", "conv-d", "conv-e"):
         records, _, _ = driver.execute_query(
             "MATCH (c:Chat {source_id: $s}) RETURN count(c) AS n", s=source_id
         )
@@ -132,7 +136,7 @@ def test_importing_again_adds_nothing_and_a_later_export_only_the_new(
     before = count_nodes(driver, user.id)
 
     again = importer.run(user.id, fixture_bytes(FILE))
-    assert (again.chats_imported, again.chats_unchanged, again.messages_imported) == (0, 3, 0)
+    assert (again.chats_imported, again.chats_unchanged, again.messages_imported) == (0, 4, 0)
     assert count_nodes(driver, user.id) == before
 
     later = copy.deepcopy(fixture_json(FILE))
@@ -156,7 +160,7 @@ def test_importing_again_adds_nothing_and_a_later_export_only_the_new(
         }
     later[0]["current_node"] = "a-a4"
     grown = importer.run(user.id, json.dumps(later).encode())
-    assert (grown.chats_imported, grown.chats_unchanged, grown.messages_imported) == (1, 2, 2)
+    assert (grown.chats_imported, grown.chats_unchanged, grown.messages_imported) == (1, 3, 2)
     chats, messages, _ = count_nodes(driver, user.id)
     assert (chats, messages) == (before[0], before[1] + 2)
     a = imported_chat(driver, user.id, "chatgpt", "conv-a")
@@ -176,8 +180,8 @@ def test_a_zip_is_read_like_its_conversations_json(
     summary = Importer(store, settings).run(user.id, buffer.getvalue())
     assert (summary.format, summary.chats_imported, summary.messages_imported) == (
         "chatgpt",
-        3,
-        14,
+        4,
+        15,
     )
 
 
@@ -186,7 +190,7 @@ def test_a_zip_is_read_like_its_conversations_json(
     [
         (fixture_bytes("truncated_chatgpt.json"), "not valid JSON"),
         (b"", "empty"),
-        (b"42", "not a ChatGPT, Claude, Open WebUI, LibreChat or threadgraph export"),
+        (b"42", "not a ChatGPT, Claude, Open WebUI, LibreChat, Chatbot UI or threadgraph"),
         (b'{"foo": [1, 2]}', "not a ChatGPT"),
         (b"PK\x03\x04 not really a zip", "cannot be opened"),
         (b"[]", "not a ChatGPT"),
@@ -220,4 +224,4 @@ def test_a_message_over_the_limit_skips_its_conversation_only(
     reasons = {s.position: s.reason for s in summary.skipped}
     assert "message b-a1 has 131,999 characters; the limit is 50,000" in reasons[1]
     assert "THREADGRAPH_MAX_MESSAGE_CHARS" in reasons[1]
-    assert summary.chats_imported == 2
+    assert summary.chats_imported == 3

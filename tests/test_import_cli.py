@@ -53,3 +53,18 @@ def test_import_command_reports_a_bad_file(
     path = str(FIXTURES / "truncated_chatgpt.json")
     assert main(["import", path, "--user", user.id]) == 1
     assert "not valid JSON" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["no-such-export.json", ""])
+def test_a_path_that_is_not_a_file_is_one_line(
+    tmp_path: object, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    path = tmp_path / name  # "" names the directory itself
+    assert main(["import", str(path)]) == 1
+    captured = capsys.readouterr()
+    what = "does not exist" if name else "is a directory, not a file"
+    assert captured.err == f"threadgraph: {path} {what}\n"
+    assert "Traceback" not in captured.err

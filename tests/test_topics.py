@@ -14,6 +14,7 @@ from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_embedder
 from threadgraph.rules import new_id
 from threadgraph.services.model_topics import parse_topic_names
+from threadgraph.services.topic_words import VERBS
 from threadgraph.services.topics import candidate_phrases, extract_topics, normalize
 
 
@@ -114,3 +115,27 @@ def test_topic_names_are_read_from_whatever_the_model_wraps_them_in() -> None:
     assert parse_topic_names("no json here {broken") == []
     assert parse_topic_names('{"topics": "not a list"}') == []
     assert parse_topic_names('{"topics": ["' + "x" * 200 + '"]}') == []
+
+
+def test_topics_read_like_tags_not_sentence_fragments() -> None:
+    """The chat of the issue that gave "called Biscuit", "Chocolate contains", "table
+    comparing Neo4j", "advantages" and "name": noun phrases only."""
+    prompt = (
+        "My dog is called Biscuit and has allergies. Chocolate contains theobromine, right? "
+        "Also make a table comparing Neo4j and PostgreSQL, and give me name ideas for a cat."
+    )
+    reply = (
+        "Biscuit's allergies: avoid chocolate, since theobromine is toxic to dogs. "
+        "| | Neo4j | PostgreSQL |\n| model | graph | relational |\n"
+        "The advantages of Neo4j are fast traversals. Cat name ideas: Luna, Milo, Pepper."
+    )
+    phrases = candidate_phrases(f"{prompt}\n{reply}")
+    for fragment in ("called Biscuit", "Chocolate contains", "table comparing Neo4j"):
+        assert fragment not in phrases
+    assert "advantages" not in phrases
+    assert "name" not in phrases
+    assert {"Biscuit", "Neo4j", "PostgreSQL", "theobromine"} <= set(phrases)
+    topics = extract_topics(shared_embedder(), prompt, reply)
+    assert topics
+    for topic in topics:
+        assert not set(topic.normalized.split()) & VERBS, topic.name

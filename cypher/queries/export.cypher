@@ -1,8 +1,8 @@
 // Parts of the graph for export (services/export.py builds networkx graphs from them).
 
 // name: export_user_nodes
-// A person's whole history: the user, every chat (hidden ones hold forks' history) and
-// every message.
+// A person's whole history: the user, every chat (hidden ones hold forks' history),
+// every message and every topic (with the messages' links to them).
 MATCH (u:User {id: $user_id})
 CALL (u) {
   RETURN u AS n
@@ -11,6 +11,9 @@ CALL (u) {
   RETURN n
   UNION
   MATCH (n:Message {user_id: $user_id})
+  RETURN n
+  UNION
+  MATCH (n:Topic {user_id: $user_id})
   RETURN n
 }
 // Vectors (1.5 KiB a message) only when asked for: reading them was most of the time.

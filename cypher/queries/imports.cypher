@@ -2,17 +2,19 @@
 // import_state (what is already there), then import_write (what is new).
 
 // name: import_state
-// Whether the chat exists and whose it is, and which of the messages are already there
-// (with their owner and chat): the import adds only what is missing.
+// Whether the chat exists and whose it is, how many messages it holds, and which of the
+// messages are already there (with their owner and chat): the import adds only what is
+// missing.
 OPTIONAL MATCH (c:Chat {id: $chat_id})
 OPTIONAL MATCH (c)-[:BELONGS_TO]->(owner:User)
+WITH c, owner, CASE WHEN c IS NULL THEN 0 ELSE COUNT { (:Message)-[:BELONGS_TO]->(c) } END AS stored
 CALL () {
   UNWIND $ids AS id
   MATCH (m:Message {id: id})
   OPTIONAL MATCH (m)-[:BELONGS_TO]->(mc:Chat)
   RETURN collect({id: m.id, user_id: m.user_id, chat_id: mc.id}) AS existing
 }
-RETURN c IS NOT NULL AS chat_exists, owner.id AS owner_id, existing
+RETURN c IS NOT NULL AS chat_exists, owner.id AS owner_id, stored, existing
 
 // name: import_write
 // One conversation in one statement: the chat when it is new ($create: owned by the

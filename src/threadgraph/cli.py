@@ -16,11 +16,11 @@ import sys
 import time
 
 from threadgraph.config import Settings
-from threadgraph.errors import ThreadgraphError, TooLarge
+from threadgraph.errors import InvalidInput, ThreadgraphError, TooLarge
 from threadgraph.local_neo4j import LocalNeo4j
 
 # The formats `threadgraph import` reads (kept here so --help needs no heavy imports).
-IMPORT_FORMATS = ("chatgpt", "claude", "openwebui", "librechat", "threadgraph")
+IMPORT_FORMATS = ("chatgpt", "claude", "openwebui", "librechat", "chatbotui", "threadgraph")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,12 +146,18 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     from threadgraph.store import Neo4jStore
 
     path = Path(args.file)
+    if not path.is_file():
+        what = "is a directory, not a file" if path.is_dir() else "does not exist"
+        raise InvalidInput(f"{path} {what}")
     if path.stat().st_size > settings.import_max_bytes:
         raise TooLarge(
             f"{path} is {path.stat().st_size / 1e6:,.1f} MB; the import limit is "
             f"{settings.import_max_bytes / 1e6:,.1f} MB (THREADGRAPH_IMPORT_MAX_BYTES)"
         )
-    payload = path.read_bytes()
+    try:
+        payload = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"{path} cannot be read: {error.strerror}") from None
     _ensure_neo4j(settings)
     store = Neo4jStore.connect(settings)
     try:

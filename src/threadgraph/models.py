@@ -206,3 +206,6 @@ class ImportWrite:
     chat_created: bool
     messages_created: int
     links_missing: int = 0  # parents (in other chats) that were not there to link to
+    # The stored chat of that id shares none of these messages: nothing was written (the
+    # import would not extend it, it would graft another conversation onto it).
+    diverged: bool = False

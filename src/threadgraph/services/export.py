@@ -5,11 +5,15 @@ topic, its messages and their chats), or a person's whole history.
 Formats: GraphML and GEXF (Gephi, Cytoscape, yEd), node-link JSON (d3, the web app, and
 threadgraph's own import), and a Cypher script that recreates the part in an empty
 Neo4j. Node keys are the application ids; labels and relationship types are kept as the
-``label`` / ``type`` attributes. Embeddings are left out unless asked for.
+``label`` / ``type`` attributes (in GEXF, whose edge ``type`` is reserved for
+directed/undirected/mutual, the relationship type is ``relationship``). Embeddings are
+left out unless asked for. Text comes back exactly, carriage returns included; the
+Cypher script writes times as Neo4j datetimes.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date, datetime
@@ -45,8 +49,14 @@ class Exporter:
             raise InvalidInput(f"scope={scope} needs the {scope}'s id")
         nodes, edges = self.store.export_subgraph(user_id, scope, scope_id, embeddings)
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        # Which properties were Neo4j times (ISO text in the graph): the Cypher script
+        # writes them back as datetimes.
+        temporal: set[str] = set()
+        graph.graph["temporal"] = temporal
         for node in nodes:
-            props = {k: _plain(v) for k, v in node["properties"].items() if v is not None}
+            items = node["properties"].items()
+            temporal.update(k for k, v in items if hasattr(v, "to_native"))
+            props = {k: _plain(v) for k, v in items if v is not None}
             graph.add_node(node["id"], label=node["label"], **props)
         for edge in edges:
             props = {k: _plain(v) for k, v in edge["properties"].items()}
@@ -57,11 +67,13 @@ class Exporter:
 
     def render(self, graph: nx.MultiDiGraph[str], fmt: str) -> str:
         if fmt == "json":
-            return json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1)
+            data = nx.node_link_data(graph, edges="edges")
+            data["graph"] = {k: v for k, v in data["graph"].items() if k != "temporal"}
+            return json.dumps(data, ensure_ascii=False, indent=1)
         if fmt == "graphml":
-            return "\n".join(nx.generate_graphml(_flat(graph)))
+            return _xml(nx.write_graphml, _flat(graph))
         if fmt == "gexf":
-            return "\n".join(nx.generate_gexf(_flat(graph)))
+            return _xml(nx.write_gexf, _flat(graph, edge_type="relationship"))
         if fmt == "cypher":
             return cypher_script(graph)
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}")
@@ -76,15 +88,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _flat(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+def _flat(graph: nx.MultiDiGraph[str], edge_type: str = "type") -> nx.MultiDiGraph[str]:
     """GraphML and GEXF take scalar attributes only: lists (embeddings) become JSON text,
-    and missing values are left out."""
+    and missing values are left out. ``edge_type`` names the relationship type's attribute."""
     flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         flat.add_node(node, **_scalars(data))
     for source, target, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(source, target, key=key, **_scalars(data))
+        attributes = _scalars(data)
+        attributes[edge_type] = attributes.pop("type")
+        flat.add_edge(source, target, key=key, **attributes)
     return flat
+
+
+def _xml(write: Any, graph: nx.MultiDiGraph[str]) -> str:
+    """The whole document as networkx writes it (its line-by-line generators split text at
+    carriage returns). XML readers turn a raw CR into LF, so each is written as a
+    character reference: a message's ``a\r\nb`` comes back as it was. networkx writes no
+    CR of its own, so every CR in the output is one of the graph's."""
+    buffer = io.BytesIO()
+    write(graph, buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8").replace("\r", "&#13;")
 
 
 # Characters XML 1.0 cannot hold at all, even escaped (NUL, most C0 controls such as the
@@ -115,11 +139,16 @@ def cypher_script(graph: nx.MultiDiGraph[str]) -> str:
         "CREATE CONSTRAINT IF NOT EXISTS FOR (n:Message) REQUIRE n.id IS UNIQUE;",
         "CREATE CONSTRAINT IF NOT EXISTS FOR (n:Topic) REQUIRE n.id IS UNIQUE;",
     ]
+    temporal = graph.graph.get("temporal", set())
     for node, data in graph.nodes(data=True):
         label = data.get("label")
         if label not in LABELS:
             continue
-        props = {k: v for k, v in data.items() if k != "label" and v is not None}
+        props = {
+            k: _Time(v) if k in temporal and isinstance(v, str) else v
+            for k, v in data.items()
+            if k != "label" and v is not None
+        }
         props["id"] = node
         lines.append(f"CREATE (:{label} {_literal(props)});")
     for source, target, data in graph.edges(data=True):
@@ -134,9 +163,15 @@ def cypher_script(graph: nx.MultiDiGraph[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+class _Time(str):
+    """An ISO time that the Cypher script writes as a Neo4j datetime."""
+
+
 def _literal(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, _Time):
+        return f"datetime({_literal(str(value))})"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

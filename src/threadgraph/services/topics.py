@@ -1,30 +1,32 @@
 """Topics: a few key phrases per exchange, found offline with the embedding model.
 
-After a reply ends (off the hot path), candidate phrases (1 to 3 words without stop words)
-are taken from the prompt and reply, embedded with the same model as messages, scored
-by cosine similarity to the whole exchange, and picked with maximal marginal relevance
-so the topics differ from each other (KeyBERT's method). A topic is found again by its
-normalised name, or by meaning when a near-duplicate comes up (cosine ≥ 0.85 against the
-person's topic index), so "neo4j" and "Neo4j graph database" can meet in one node.
+After a reply ends (off the hot path), candidate phrases are taken from the prompt and
+reply: noun-phrase-like runs of words, cut at function words, verbs, adverbs and chat
+filler (:mod:`.topic_words`), so that "a dog called Biscuit" gives "dog" and "Biscuit",
+never "called Biscuit". The phrases said most often (then first) are embedded with the
+same model as messages, scored by cosine similarity to the whole exchange, and picked
+with maximal marginal relevance so the topics differ from each other (KeyBERT's method).
+A topic is found again by its normalised name, or by meaning when a near-duplicate comes
+up (cosine ≥ 0.85 against the person's topic index), so "neo4j" and "Neo4j graph
+database" can meet in one node.
 Both messages of the exchange get (:Message)-[:BELONGS_TO {score}]->(:Topic).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from threadgraph.ports import Embedder
-from threadgraph.services.context import STOPWORDS
+from threadgraph.services.topic_words import BREAKS, GENERIC
 
 MAX_TOPICS = 3
 MIN_SCORE = 0.3
 DIVERSITY = 0.5  # MMR: 1 = relevance only, 0 = difference only
 DUPLICATE_THRESHOLD = 0.85
+MAX_CANDIDATES = 24  # embedding candidates is most of the extraction's time
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+#.\-]*[A-Za-z0-9+#]|[A-Za-z]")
-_EXTRA_STOP = frozenset(
-    ["yes", "no", "okay", "sure", "well", "really", "thing", "things", "something", "lot"]
-)
 
 
 @dataclass(frozen=True)
@@ -42,30 +44,67 @@ def normalize(name: str) -> str:
     )
 
 
-def candidate_phrases(text: str, limit: int = 60) -> list[str]:
-    """1 to 3-word phrases of content words, in order of first appearance."""
-    phrases: list[str] = []
-    for sentence in re.split(r"[.!?;:\n,()\[\]\"]", text):
-        words = _TOKEN.findall(sentence)
-        for size in (1, 2, 3):
-            for i in range(len(words) - size + 1):
-                gram = words[i : i + size]
-                lowered = [w.lower() for w in gram]
-                if any(w in STOPWORDS or w in _EXTRA_STOP or len(w) < 3 for w in lowered):
-                    continue
-                phrase = " ".join(gram)
-                if phrase.lower() not in (p.lower() for p in phrases):
-                    phrases.append(phrase)
-    return phrases[:limit]
+def candidate_phrases(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
+    """Noun-phrase-like phrases of 1 to 3 words, the most frequent first (ties: first
+    appearance). A run of words between breaks longer than three gives its sub-phrases."""
+    counts: Counter[str] = Counter()
+    spelled: dict[str, str] = {}
+    for sentence in re.split(r"[.!?;:\n,()\[\]\"/|*`]|\s-\s", text):
+        for run in _runs(_TOKEN.findall(sentence)):
+            for size in (1, 2, 3):
+                for i in range(len(run) - size + 1):
+                    gram = run[i : i + size]
+                    if size == 1 and gram[0].lower() in GENERIC:
+                        continue
+                    key = normalize(" ".join(gram))
+                    counts[key] += 1
+                    spelled.setdefault(key, " ".join(gram))
+    ranked = sorted(counts, key=lambda k: -counts[k])  # stable: first appearance breaks ties
+    return [spelled[k] for k in ranked[:limit]]
+
+
+def _runs(words: list[str]) -> list[list[str]]:
+    """Runs of words that can stand in a noun phrase."""
+    runs: list[list[str]] = [[]]
+    for word in words:
+        lowered = word.lower()
+        if lowered in BREAKS or len(lowered) < 3 or (lowered.endswith("ly") and len(word) > 4):
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    # "Researching adoption agencies", "raising awareness": a leading -ing word with an
+    # object after it is a verb phrase; the object is the topic.
+    for run in runs:
+        while len(run) > 1 and run[0].lower().endswith("ing"):
+            del run[0]
+    return [run for run in runs if run]
 
 
 def extract_topics(embedder: Embedder, prompt: str, reply: str) -> list[TopicCandidate]:
-    text = f"{prompt}\n{reply}"
-    phrases = candidate_phrases(text)
-    if not phrases:
-        return []
-    vectors = embedder.embed([text, *phrases])
-    doc, candidates = vectors[0], vectors[1:]
+    return extract_topics_batch(embedder, [(prompt, reply)])[0]
+
+
+def extract_topics_batch(
+    embedder: Embedder, exchanges: list[tuple[str, str]]
+) -> list[list[TopicCandidate]]:
+    """Topics of several exchanges with one call to the model: the exchanges and every
+    distinct candidate phrase among them are embedded together (an import's exchanges
+    share many phrases, and one large batch is much faster than many small ones)."""
+    texts = [f"{prompt}\n{reply}" for prompt, reply in exchanges]
+    phrases = [candidate_phrases(text) for text in texts]
+    distinct = list(dict.fromkeys(p for found in phrases for p in found))
+    vectors = embedder.embed([*texts, *distinct]) if distinct else []
+    by_phrase = dict(zip(distinct, vectors[len(texts) :], strict=True))
+    return [
+        _pick(vectors[i], found, [by_phrase[p] for p in found]) if found else []
+        for i, found in enumerate(phrases)
+    ]
+
+
+def _pick(
+    doc: list[float], phrases: list[str], candidates: list[list[float]]
+) -> list[TopicCandidate]:
+    """Maximal marginal relevance: relevant to the exchange, different from each other."""
     relevance = [dot(doc, c) for c in candidates]
     chosen: list[int] = []
     while len(chosen) < min(MAX_TOPICS, len(phrases)):

@@ -48,6 +48,7 @@ from threadgraph.models import (
     WarmUpSubject,
 )
 from threadgraph.rules import check_id, check_new_message, check_title, new_id
+from threadgraph.store import imports
 from threadgraph.store.migrations import latest_version, load_migrations
 from threadgraph.store.queries import Queries
 
@@ -945,42 +946,8 @@ class Neo4jStore:
     # -- import ------------------------------------------------------------------------
 
     def import_chat(self, user_id: str, chat: ImportChat) -> ImportWrite:
-        """Write one imported conversation in one transaction: the chat if it is new, the
-        messages not yet there (with their FOLLOWS links) and HEAD. Messages already
-        stored are left as they are; an id that belongs to someone else or to another
-        chat is a Conflict and nothing of the conversation is written."""
-
-        def work(tx: ManagedTransaction) -> ImportWrite:
-            ids = [m.id for m in chat.messages]
-            state = tx.run(self._q["import_state"], chat_id=chat.id, ids=ids).single()
-            assert state is not None
-            if state["chat_exists"] and state["owner_id"] != user_id:
-                raise Conflict(f"chat id {chat.id} is already used by other data")
-            existing = set()
-            for found in state["existing"]:
-                if found["user_id"] != user_id or found["chat_id"] != chat.id:
-                    raise Conflict(f"message id {found['id']} is already used by another chat")
-                existing.add(found["id"])
-            new = [m for m in chat.messages if m.id not in existing]
-            if state["chat_exists"] and not new:
-                return ImportWrite(chat_created=False, messages_created=0)
-            row = tx.run(
-                self._q["import_write"],
-                user_id=user_id,
-                chat_id=chat.id,
-                create=not state["chat_exists"],
-                properties=chat.properties,
-                forked_from_id=chat.forked_from_id,
-                updated_at=chat.properties.get("updated_at"),
-                messages=[{"id": m.id, "properties": m.properties} for m in new],
-                links=[{"child": m.id, "parent": m.parent_id} for m in new if m.parent_id],
-                head_id=chat.head_id,
-            ).single()
-            if row is None:
-                raise NotFound(f"user {user_id} not found")
-            return ImportWrite(not state["chat_exists"], len(new), int(row["links_missing"]))
-
-        return self._write(work)
+        """Write one imported conversation in one transaction (see store/imports.py)."""
+        return imports.write_chat(self._write, self._q, user_id, chat)
 
     def import_used_context(self, user_id: str, edges: list[dict[str, Any]]) -> int:
         """USED_CONTEXT edges between the person's messages (by graph id); returns how

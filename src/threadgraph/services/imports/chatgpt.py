@@ -21,10 +21,12 @@ from threadgraph.services.imports.records import (
     array,
     conversation_entries,
     ident,
+    lenient_ident,
+    lenient_text,
+    lenient_time,
     listed,
     mapping,
     optional_text,
-    timestamp,
 )
 
 TEXT_TYPES = ("text", "multimodal_text", "code")
@@ -47,15 +49,14 @@ def parse(item: dict[str, Any]) -> SourceChat:
     chat_id = ident(item.get("conversation_id") or item.get("id"), "conversation id")
     warnings: list[str] = []
     messages = [_message(key, node, warnings) for key, node in _in_order(nodes)]
-    current = item.get("current_node")
     return SourceChat(
         source_id=chat_id,
-        title=optional_text(item.get("title"), "title"),
-        created_at=timestamp(item.get("create_time"), "create_time"),
-        updated_at=timestamp(item.get("update_time"), "update_time"),
+        title=lenient_text(item.get("title"), "title", warnings),
+        created_at=lenient_time(item.get("create_time"), "create_time", warnings),
+        updated_at=lenient_time(item.get("update_time"), "update_time", warnings),
         messages=messages,
-        head_id=ident(current, "current_node") if current is not None else None,
-        model=optional_text(item.get("default_model_slug"), "default_model_slug"),
+        head_id=lenient_ident(item.get("current_node"), "current_node", warnings),
+        model=lenient_text(item.get("default_model_slug"), "default_model_slug", warnings),
         warnings=warnings,
     )
 
@@ -93,7 +94,7 @@ def _message(key: str, node: Any, warnings: list[str]) -> SourceMessage:
     role = author.get("role")
     metadata = mapping(message.get("metadata") or {}, f"node {key} metadata")
     content = mapping(message.get("content") or {}, f"node {key} content")
-    created = timestamp(message.get("create_time"), f"node {key} create_time")
+    created = lenient_time(message.get("create_time"), f"node {key} create_time", warnings)
     model = metadata.get("model_slug") if isinstance(metadata.get("model_slug"), str) else None
     body, skip = _text(key, content, warnings)
     if role == "tool":

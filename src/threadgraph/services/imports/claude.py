@@ -22,11 +22,12 @@ from threadgraph.services.imports.records import (
     array,
     conversation_entries,
     ident,
+    lenient_ident,
+    lenient_text,
+    lenient_time,
     listed,
     mapping,
-    optional_text,
     text,
-    timestamp,
 )
 
 ROOT_PARENT = "00000000-0000-4000-8000-000000000000"
@@ -67,7 +68,7 @@ def parse(item: dict[str, Any]) -> SourceChat:
                 parent_id,
                 role or "",
                 _body(raw, index, left_out),
-                timestamp(raw.get("created_at"), f"message {index} created_at"),
+                lenient_time(raw.get("created_at"), f"message {index} created_at", warnings),
                 skip=None if role else f"sender {sender!r}",
             )
         )
@@ -78,12 +79,12 @@ def parse(item: dict[str, Any]) -> SourceChat:
     head = item.get("current_leaf_message_uuid")
     return SourceChat(
         source_id=ident(item.get("uuid"), "conversation uuid"),
-        title=optional_text(item.get("name"), "name"),
-        created_at=timestamp(item.get("created_at"), "created_at"),
-        updated_at=timestamp(item.get("updated_at"), "updated_at"),
+        title=lenient_text(item.get("name"), "name", warnings),
+        created_at=lenient_time(item.get("created_at"), "created_at", warnings),
+        updated_at=lenient_time(item.get("updated_at"), "updated_at", warnings),
         messages=messages,
-        head_id=ident(head, "current_leaf_message_uuid") if head else None,
-        model=optional_text(item.get("model"), "model"),
+        head_id=lenient_ident(head, "current_leaf_message_uuid", warnings),
+        model=lenient_text(item.get("model"), "model", warnings),
         warnings=warnings,
     )
 

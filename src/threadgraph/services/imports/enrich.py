@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from threadgraph.ports import Embedder
-from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
+from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics_batch
 from threadgraph.store import Neo4jStore
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,16 @@ def topics_for_imported(
     """Topics of imported exchanges (a prompt and its reply), as a live reply gets them."""
     done = 0
     while rows := store.imported_exchanges_without_topics(user_id, batch):
-        for prompt_id, prompt, reply_id, reply in rows:
+        try:
+            found = extract_topics_batch(
+                embedder, [(prompt, reply) for _, prompt, _, reply in rows]
+            )
+        except Exception:  # topics are a bonus: a failed batch must not stop the import
+            log.warning("topics of %d imported replies failed", len(rows), exc_info=True)
+            found = [[] for _ in rows]
+        for (prompt_id, _, reply_id, _), topics in zip(rows, found, strict=True):
             try:
-                for topic in extract_topics(embedder, prompt, reply):
+                for topic in topics:
                     store.link_topic(
                         user_id,
                         topic.name,

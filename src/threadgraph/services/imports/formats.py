@@ -6,10 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from threadgraph.services.imports import chatgpt, claude, librechat, openwebui, threadgraph_json
+from threadgraph.services.imports import (
+    chatbotui,
+    chatgpt,
+    claude,
+    librechat,
+    openwebui,
+    threadgraph_json,
+)
 from threadgraph.services.imports.records import MalformedFile, SourceChat
 
-FORMATS = ("chatgpt", "claude", "openwebui", "librechat", "threadgraph")
+FORMATS = ("chatgpt", "claude", "openwebui", "librechat", "chatbotui", "threadgraph")
 
 
 @dataclass(frozen=True)
@@ -28,17 +35,19 @@ _PARSERS: dict[str, Any] = {
     "claude": claude,
     "openwebui": openwebui,
     "librechat": librechat,
+    "chatbotui": chatbotui,
     "threadgraph": threadgraph_json,
 }
 
 
 def detect(data: Any) -> str:
     """The format of a decoded export file, from its shape."""
-    for name in ("threadgraph", "chatgpt", "claude", "openwebui", "librechat"):
+    for name in ("threadgraph", "chatgpt", "claude", "chatbotui", "openwebui", "librechat"):
         if _PARSERS[name].looks_like(data):
             return str(name)
     raise MalformedFile(
-        "the file is not a ChatGPT, Claude, Open WebUI, LibreChat or threadgraph export "
+        "the file is not a ChatGPT, Claude, Open WebUI, LibreChat, Chatbot UI or threadgraph "
+        "export "
         "(no conversations recognised); name the format if it is one"
     )
 

@@ -17,11 +17,11 @@ from threadgraph.services.imports.records import (
     array,
     conversation_entries,
     ident,
+    lenient_text,
+    lenient_time,
     listed,
     mapping,
-    optional_text,
     text,
-    timestamp,
 )
 
 ROOT_PARENT = "00000000-0000-0000-0000-000000000000"
@@ -48,18 +48,23 @@ def parse(item: dict[str, Any]) -> SourceChat:
     if listed is None:
         raise MalformedChat("the conversation has no messages")
     messages: list[SourceMessage] = []
-    _walk(array(listed, "messages"), messages)
+    notes: list[str] = []
+    _walk(array(listed, "messages"), messages, notes)
+    # ``exportAt`` is when the file was made, and only a time of day (JavaScript's
+    # toTimeString()): never the chat's time. Without ``updatedAt`` the newest message's
+    # time stands in.
     return SourceChat(
         source_id=ident(item.get("conversationId"), "conversationId"),
-        title=optional_text(item.get("title"), "title"),
-        created_at=timestamp(item.get("createdAt"), "createdAt"),
-        updated_at=timestamp(item.get("updatedAt") or item.get("exportAt"), "updatedAt"),
+        title=lenient_text(item.get("title"), "title", notes),
+        created_at=lenient_time(item.get("createdAt"), "createdAt", notes),
+        updated_at=lenient_time(item.get("updatedAt"), "updatedAt", notes),
         messages=messages,
-        model=optional_text(item.get("model"), "model"),
+        model=lenient_text(item.get("model"), "model", notes),
+        warnings=notes,
     )
 
 
-def _walk(listed: list[Any], out: list[SourceMessage]) -> None:
+def _walk(listed: list[Any], out: list[SourceMessage], notes: list[str]) -> None:
     """Messages in order, parents before children (iterative: a long conversation in the
     tree form nests as deep as it is long)."""
     stack: list[tuple[Any, str | None, int]] = [
@@ -80,8 +85,10 @@ def _walk(listed: list[Any], out: list[SourceMessage]) -> None:
                 parent_id,
                 "user" if by_user else "assistant",
                 _body(raw, source_id),
-                timestamp(raw.get("createdAt"), f"message {source_id} createdAt"),
-                None if by_user else optional_text(raw.get("model"), "model"),
+                lenient_time(raw.get("createdAt"), f"message {source_id} createdAt", notes),
+                None
+                if by_user
+                else lenient_text(raw.get("model"), f"message {source_id} model", notes),
             )
         )
         children = raw.get("children")

@@ -7,6 +7,8 @@ is accepted too.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,13 +16,15 @@ from threadgraph.services.imports.records import (
     MalformedChat,
     SourceChat,
     SourceMessage,
+    content_id,
     conversation_entries,
     ident,
+    lenient_ident,
+    lenient_text,
+    lenient_time,
     listed,
     mapping,
-    optional_text,
     text,
-    timestamp,
 )
 
 
@@ -53,6 +57,8 @@ def parse(item: dict[str, Any]) -> SourceChat:
     history = mapping(chat["history"], "history")
     listed = mapping(history.get("messages") or {}, "history.messages")
     messages = []
+    notes: list[str] = []
+    left_out: Counter[str] = Counter()
     for key, raw in _in_order(listed):
         raw = mapping(raw, f"message {key}")
         parent = raw.get("parentId")
@@ -67,23 +73,56 @@ def parse(item: dict[str, Any]) -> SourceChat:
                 key,
                 ident(parent, f"message {key} parentId") if parent is not None else None,
                 role if isinstance(role, str) else "",
-                text(content or "", f"message {key} content"),
-                timestamp(raw.get("timestamp"), f"message {key} timestamp"),
+                _without_details(text(content or "", f"message {key} content"), left_out),
+                lenient_time(raw.get("timestamp"), f"message {key} timestamp", notes),
                 _model(raw),
                 skip=None if role in ("user", "assistant", "system") else f"role {role!r}",
             )
         )
-    current = history.get("currentId")
-    chat_id = item.get("id") or chat.get("id")
+    if left_out:
+        parts = ", ".join(f"{kind} x{n}" for kind, n in sorted(left_out.items()))
+        notes.append(f"parts left out: {parts}")
+    created = item.get("created_at") or chat.get("timestamp")
     return SourceChat(
-        source_id=ident(chat_id, "chat id"),
-        title=optional_text(item.get("title") or chat.get("title"), "title"),
-        created_at=timestamp(item.get("created_at") or chat.get("timestamp"), "created_at"),
-        updated_at=timestamp(item.get("updated_at"), "updated_at"),
+        source_id=_chat_id(item, chat, messages, notes),
+        title=lenient_text(item.get("title") or chat.get("title"), "title", notes),
+        created_at=lenient_time(created, "created_at", notes),
+        updated_at=lenient_time(item.get("updated_at"), "updated_at", notes),
         messages=messages,
-        head_id=ident(current, "currentId") if current else None,
+        head_id=lenient_ident(history.get("currentId"), "currentId", notes),
         model=_first_model(chat),
+        warnings=notes,
     )
+
+
+def _chat_id(
+    item: dict[str, Any], chat: dict[str, Any], messages: list[SourceMessage], notes: list[str]
+) -> str:
+    """The row id, else the chat's own. The chat object as Open WebUI stores it in its
+    database has ``id: ""`` (the row id lives outside it): the id is then derived from the
+    first message (its id, time and text), which a later copy of the same chat shares."""
+    given = item.get("id") or chat.get("id")
+    if given not in (None, ""):
+        return ident(given, "chat id")
+    if not messages:
+        raise MalformedChat("the chat has no id and no messages")
+    first = messages[0]
+    derived = content_id(first.source_id, first.created_at, first.content)
+    notes.append(f"the chat has no id of its own: {derived}, from its first message")
+    return derived
+
+
+# Open WebUI writes a reply's reasoning and tool calls into its text as collapsible
+# <details type="reasoning|tool_calls|code_interpreter"> blocks; the reply is what follows.
+_DETAILS = re.compile(r'<details type="([a-z_]+)"[^>]*>.*?</details>\s*', re.DOTALL)
+
+
+def _without_details(content: str, left_out: Counter[str]) -> str:
+    def drop(match: re.Match[str]) -> str:
+        left_out[match.group(1).replace("_", " ")] += 1
+        return ""
+
+    return _DETAILS.sub(drop, content)
 
 
 def _in_order(listed: dict[str, Any]) -> list[tuple[str, Any]]:

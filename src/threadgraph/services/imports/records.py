@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -86,6 +88,42 @@ def timestamp(value: Any, what: str) -> datetime | None:
             raise MalformedChat(f"{what} {value!r} is not an ISO 8601 time") from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise MalformedChat(f"{what} is a {type(value).__name__}, not a time")
+
+
+def lenient_time(value: Any, what: str, notes: list[str]) -> datetime | None:
+    """An optional time: one that does not parse is left unknown, with a note, and never
+    costs the conversation (the messages' own times stand in for it)."""
+    try:
+        return timestamp(value, what)
+    except MalformedChat as error:
+        notes.append(f"{error.reason}: left unknown")
+        return None
+
+
+def lenient_text(value: Any, what: str, notes: list[str]) -> str | None:
+    """Optional text (a title, a model name): anything but text is left out, with a note."""
+    if value is None or isinstance(value, str):
+        return value
+    notes.append(f"{what} is a {type(value).__name__}, not text: left out")
+    return None
+
+
+def lenient_ident(value: Any, what: str, notes: list[str]) -> str | None:
+    """An optional reference (the current node): one that is not an id is left out, with a
+    note; the newest leaf is then HEAD."""
+    if value is None or value == "":
+        return None
+    try:
+        return ident(value, what)
+    except MalformedChat as error:
+        notes.append(f"{error.reason}: left out")
+        return None
+
+
+def content_id(*parts: Any) -> str:
+    """A stable id for a conversation whose export gives none, from what it holds."""
+    digest = hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode())
+    return "derived-" + digest.hexdigest()[:24]
 
 
 def text(value: Any, what: str) -> str:

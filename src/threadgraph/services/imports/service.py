@@ -24,7 +24,7 @@ from threadgraph.models import ImportWrite
 from threadgraph.services.imports import files, formats, threadgraph_json
 from threadgraph.services.imports.formats import Entry
 from threadgraph.services.imports.records import MalformedChat, MalformedFile
-from threadgraph.services.imports.tree import Limits, Planned, graph_id, plan
+from threadgraph.services.imports.tree import Limits, Planned, graph_id, plan, variant_of
 from threadgraph.store import Neo4jStore
 
 Progress = Callable[[int, int], None]  # (conversations done, conversations in the file)
@@ -82,11 +82,23 @@ class Importer:
 
         def one(position: int, entry: Entry) -> _Outcome:
             try:
-                planned = plan(entry.parse(), user_id, fmt, limits, keep_ids, now)
+                chat = entry.parse()
+                planned = plan(chat, user_id, fmt, limits, keep_ids, now)
                 if not planned.chat.messages and fmt != "threadgraph":
                     raise MalformedChat("no messages to import")
                 self._drop_foreign_vectors(planned.chat.messages)
-                return _Outcome(planned, self.store.import_chat(user_id, planned.chat))
+                written = self.store.import_chat(user_id, planned.chat)
+                if written.diverged:
+                    # Same conversation id, none of the same messages (a ChatGPT fragment,
+                    # a reused id): grafting it on would hide the stored conversation.
+                    planned = plan(chat, user_id, fmt, limits, keep_ids, now, variant_of(chat))
+                    planned.warnings.append(
+                        f"a stored chat has the conversation id {chat.source_id} but none "
+                        "of these messages: imported as a separate chat"
+                    )
+                    self._drop_foreign_vectors(planned.chat.messages)
+                    written = self.store.import_chat(user_id, planned.chat)
+                return _Outcome(planned, written)
             except MalformedChat as error:
                 return _Outcome(reason=error.reason)
             except (Conflict, InvalidInput) as error:

@@ -4,10 +4,13 @@
   the export does not contain (dangling) makes the message a root, with a warning.
 - Nodes threadgraph does not keep (a skip reason from the parser, or empty text) are
   left out and counted; their children hang from the nearest kept ancestor.
-- Ids are derived from (person, source, source id) with UUID v5, so importing the same
-  file again finds every message already there, and a later export adds only what is
-  new, under the parents it already has. A threadgraph export imported by the person it
-  came from keeps its ids: the same graph comes back.
+- Ids are derived from (person, source, conversation id, source id) with UUID v5, so
+  importing the same file again finds every message already there, and a later export
+  adds only what is new, under the parents it already has. Message ids are scoped by
+  their conversation because nothing promises that two conversations of an export do not
+  both have an ``m0``. (threadgraph's own export is the exception: its ids are unique
+  across chats, and a fork names its parent in another chat.) A threadgraph export
+  imported by the person it came from keeps its ids: the same graph comes back.
 - Siblings are ordered by time in threadgraph; the export's timestamps are kept, and
   only exact ties (second-resolution sources) are broken by a microsecond in the
   export's order, so branches keep their order. A missing time is the parent's plus 1 µs.
@@ -48,6 +51,13 @@ def graph_id(user_id: str, source: str, kind: str, source_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{user_id}\n{source}\n{kind}\n{source_id}"))
 
 
+def message_graph_id(user_id: str, source: str, chat_key: str, source_id: str) -> str:
+    """An imported message's id: scoped by its conversation, except in threadgraph's own
+    export, whose ids are unique across chats (a fork names a parent in another chat)."""
+    scoped = source_id if source == "threadgraph" else f"{chat_key}\n{source_id}"
+    return graph_id(user_id, source, "message", scoped)
+
+
 def plan(
     chat: SourceChat,
     user_id: str,
@@ -55,13 +65,22 @@ def plan(
     limits: Limits,
     keep_ids: bool = False,
     now: datetime | None = None,
+    variant: str | None = None,
 ) -> Planned:
+    """``variant`` sets the conversation apart from a stored one that has the same id but
+    none of its messages (see :func:`variant_of`)."""
     now = now or datetime.now(UTC)
     skipped: Counter[str] = Counter()
     warnings = list(chat.warnings)
+    chat_key = chat.source_id if variant is None else f"{chat.source_id}\n{variant}"
+    scoped = source != "threadgraph"
 
     def new_id(kind: str, source_id: str) -> str:
-        return source_id if keep_ids else graph_id(user_id, source, kind, source_id)
+        if keep_ids:
+            return source_id
+        if kind == "chat":
+            return graph_id(user_id, source, kind, chat_key)
+        return message_graph_id(user_id, source, chat_key, source_id)
 
     by_id: dict[str, SourceMessage] = {}
     position: dict[str, int] = {}
@@ -142,6 +161,7 @@ def plan(
             "tokens": None,
             "source": source,
             "source_id": source_id,
+            **({"source_chat": chat_key} if scoped else {}),
             "imported_at": now,
             **message.extra,
         }
@@ -174,6 +194,12 @@ def plan(
         skipped,
         warnings,
     )
+
+
+def variant_of(chat: SourceChat) -> str:
+    """What tells a conversation apart from another with the same id: its message ids."""
+    joined = "\n".join(sorted(m.source_id for m in chat.messages))
+    return str(uuid.uuid5(NAMESPACE, joined))[:8]
 
 
 def _refuse_cycles(parent: dict[str, str | None], by_id: dict[str, SourceMessage]) -> None:

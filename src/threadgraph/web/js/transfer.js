@@ -5,7 +5,7 @@ import { el, guarded, openPanel, showError } from "./ui.js";
 import { actions, state } from "./state.js";
 
 const FORMATS = ["json", "graphml", "gexf", "cypher"];
-const IMPORT_FORMATS = ["auto", "chatgpt", "claude", "openwebui", "librechat", "threadgraph"];
+const IMPORT_FORMATS = ["auto", "chatgpt", "claude", "openwebui", "librechat", "chatbotui", "threadgraph"];
 
 export function openTransfer() {
   const exportLinks = (scope, id) =>

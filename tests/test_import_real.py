@@ -1,0 +1,139 @@
+"""Real exports that other people made and published (tests/fixtures/import/real/, with
+their origin and licence): every message, branch, the active leaf, titles and times come
+through; what threadgraph does not keep is counted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from neo4j import Driver
+
+from tests.import_helpers import fixture_bytes, fixture_json, imported_chat
+from threadgraph.config import Settings
+from threadgraph.models import User
+from threadgraph.services.imports.service import Importer
+from threadgraph.store import Neo4jStore
+
+
+def iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_librechat_tree_export_with_a_time_of_day_export_at(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    summary = Importer(store, settings).run(user.id, fixture_bytes("real/librechat-export.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "librechat",
+        1,
+        6,
+    )
+    assert (summary.skipped, summary.warnings) == ([], [])
+
+    chat = imported_chat(driver, user.id, "librechat", "af1ea676-f525-444f-a9ed-7c8dbf062733")
+    order = [
+        "b123942f-ca1a-4b16-9e1f-ea4af5171168",
+        "549a4f45-cf93-4e3b-ae62-1abf02afbfc8",
+        "880e5357-3e0c-4218-b351-fd3fc184adef",
+        "e9796d11-3bdf-4e25-9f0e-4802bbbb8c6d",
+        "04408c06-62dc-4961-8ef5-4336b68e7a0a",
+        "645b925b-ef14-451f-9be3-814de55a5ae4",
+    ]
+    assert chat.parent == dict(zip(order, [None, *order[:-1]], strict=True))
+    assert chat.head == order[-1]
+    assert chat.chat["title"] == "Conversation 1. Web Search"
+    # No chat times in the export (exportAt is only a time of day): the messages' own.
+    assert chat.chat["created_at"] == iso("2024-04-09T14:32:05.230Z")
+    assert chat.chat["updated_at"] == iso("2024-04-09T14:32:05.266Z")
+    raw = fixture_json("real/librechat-export.json")["messagesTree"][0]
+    assert chat.messages[order[0]]["content"] == raw["text"]
+    assert chat.messages[order[0]]["content"].startswith("What is the fuel consumption of vw  ")
+    assert [chat.messages[s]["role"] for s in order] == ["user", "assistant"] * 3
+
+
+def test_librechat_flat_export_with_two_roots_and_two_replies(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    summary = Importer(store, settings).run(
+        user.id, fixture_bytes("real/librechat-opts-nonr-branches.json")
+    )
+    assert (summary.chats_imported, summary.messages_imported, summary.skipped) == (1, 5, [])
+
+    chat = imported_chat(driver, user.id, "librechat", "27b593be-9500-479c-94cb-050cab8f5033")
+    first, second = "115a6247-8fb0-4937-a536-12956669098d", "599e1908-8c52-4a73-ba6b-f6dffbd79ba0"
+    assert chat.children[None] == [first, second]  # the edited first prompt: a second root
+    assert chat.children[first] == [
+        "069b9c22-7649-45a9-b90b-fc050533ea21",
+        "303e4c2c-f03e-4e0a-8551-c96ec73be5fe",  # the regenerated reply, second
+    ]
+    assert chat.children[second] == ["de9a4e7c-020d-4856-a5a6-ce6794efef99"]
+    assert chat.head == "de9a4e7c-020d-4856-a5a6-ce6794efef99"  # the newest leaf
+    assert chat.messages["de9a4e7c-020d-4856-a5a6-ce6794efef99"]["content"].startswith(
+        "Of course! Here\u2019s a detailed"
+    )
+    assert chat.messages["069b9c22-7649-45a9-b90b-fc050533ea21"]["model"] == "gpt-4o"
+    assert chat.chat["title"] == "Original"
+    assert chat.chat["created_at"] == iso("2024-05-28T18:08:55.014Z")
+    assert chat.chat["updated_at"] == iso("2024-05-28T18:14:08.403Z")
+
+
+def test_open_webui_export_reasoning_and_tool_calls_counted(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    summary = Importer(store, settings).run(user.id, fixture_bytes("real/openwebui-export.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "openwebui",
+        3,
+        6,
+    )
+    notes = {w.title: w.reason for w in summary.warnings}
+    assert notes == {
+        "Chat with reasoning": "parts left out: reasoning x1",
+        "Chat with tool call": "parts left out: tool calls x1",
+    }
+    reasoning = imported_chat(driver, user.id, "openwebui", "reasoning-chat")
+    assert reasoning.messages["ra2"]["content"] == "255"
+    assert reasoning.head == "ra2"
+    assert reasoning.messages["ra2"]["model"] == "deepseek-r1"
+    tool = imported_chat(driver, user.id, "openwebui", "tool-chat")
+    assert tool.messages["ta2"]["content"] == "The weather in Paris is 18C with rain."
+    assert tool.messages["ta1"]["content"] == "What's the weather in Paris?"
+    simple = imported_chat(driver, user.id, "openwebui", "simple-chat")
+    assert simple.parent == {"sa1": None, "sa2": "sa1"}
+    assert simple.chat["title"] == "Simple linear chat"
+    assert simple.chat["created_at"] == datetime.fromtimestamp(1700002000, UTC)
+    assert simple.chat["updated_at"] == datetime.fromtimestamp(1700002005, UTC)
+
+
+def test_chatbot_ui_version_4_export(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    importer = Importer(store, settings)
+    summary = importer.run(user.id, fixture_bytes("real/chatbotui-export.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "chatbotui",
+        2,
+        6,
+    )
+    assert (summary.skipped, summary.warnings) == ([], [])
+    history = fixture_json("real/chatbotui-export.json")["history"]
+
+    first = imported_chat(driver, user.id, "chatbotui", history[0]["id"])
+    assert first.parent == {"0": None, "1": "0", "2": "1", "3": "2"}
+    assert first.head == "3"
+    assert [first.messages[str(i)]["content"] for i in range(4)] == [
+        m["content"] for m in history[0]["messages"]
+    ]
+    assert [first.messages[str(i)]["role"] for i in range(4)] == ["user", "assistant"] * 2
+    assert first.chat["title"] == "Hello what are you able to do?"
+    assert first.chat["model"] == "gpt-4-1106-preview"
+    # No times in the export: the order stands, one microsecond apart.
+    times = [first.messages[str(i)]["created_at"] for i in range(4)]
+    assert times == sorted(times)
+    assert len(set(times)) == 4
+
+    second = imported_chat(driver, user.id, "chatbotui", history[1]["id"])
+    assert second.messages["1"]["content"] == history[1]["messages"][1]["content"]
+
+    again = importer.run(user.id, fixture_bytes("real/chatbotui-export.json"))
+    assert (again.chats_imported, again.chats_unchanged, again.messages_imported) == (0, 2, 0)
