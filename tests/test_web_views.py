@@ -66,7 +66,14 @@ def test_why_this_reply_and_context_preview(page: BrowserPage, api: Api) -> None
     expect(p.locator("#panel-title")).to_have_text("Context preview")
     memory = p.locator("#panel .memories li", has_text="Pets").first
     expect(memory).to_contain_text("Pixel")
+    expect(memory.locator(".why")).to_contain_text("shares your words")
+    expect(memory.locator(".why")).to_contain_text("cat")
     expect(p.locator("#panel .prompt-messages li").last).to_contain_text("What is my cat called?")
+    # The counts add up: the draft, no earlier message here, and one note of memories.
+    expect(p.locator("#panel .summary")).to_have_text(
+        "The model would be given 2 messages: your draft, 0 earlier messages of this "
+        "conversation and a note quoting 1 exchange from your other chats."
+    )
     page.shot("06-context-preview")
 
     p.press("#composer-input", "Enter")
@@ -75,9 +82,14 @@ def test_why_this_reply_and_context_preview(page: BrowserPage, api: Api) -> None
     reply.locator("button.why").click()
     expect(p.locator("#panel-title")).to_have_text("Why this reply")
     expect(p.locator("#panel .summary")).to_contain_text("1 message of this conversation")
+    expect(p.locator("#panel .summary")).to_contain_text("1 earlier exchange from 1 other chat")
+    # The remembered exchange once, prompt then reply, with why it was picked in words.
+    expect(p.locator("#panel .memories > li")).to_have_count(1)
     source = p.locator("#panel .memories li", has_text="Pets").first
-    expect(source).to_contain_text("score")
-    expect(source).to_contain_text("Pixel")
+    expect(source).not_to_contain_text("score")
+    expect(source.locator(".why")).to_contain_text("shares your words")
+    expect(source.locator(".quote").first).to_contain_text("My cat is called Pixel")
+    expect(source.locator(".quote.reply")).to_contain_text("Echo: My cat is called Pixel")
     expect(p.locator("#panel .branch li")).to_have_count(1)  # the question itself
     page.shot("07-why-this-reply")
     source.locator("a").click()

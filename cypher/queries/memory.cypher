@@ -105,5 +105,6 @@ MATCH (r:Message {id: $message_id})
 WHERE r.user_id = $user_id
 MATCH (r)-[u:USED_CONTEXT]->(m:Message)-[:BELONGS_TO]->(c:Chat)
 RETURN u.via AS via, u.score AS score, u.rank AS rank, c.id AS chat_id, c.title AS chat_title,
-       m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message
+       m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
+       [(m)-[:FOLLOWS]->(parent) | parent.id][0] AS parent_id
 ORDER BY u.rank

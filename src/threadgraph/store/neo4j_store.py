@@ -761,7 +761,7 @@ class Neo4jStore:
             rows = tx.run(self._q["provenance"], message_id=message.id, user_id=user_id)
             return [
                 Provenance(
-                    message=_message({**row, "parent_id": None}),
+                    message=_message(row),
                     chat_title=row["chat_title"],
                     via=row["via"],
                     score=float(row["score"]),
