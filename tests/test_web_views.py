@@ -257,10 +257,17 @@ def test_neo4j_going_down_is_said_plainly(
                 expect(p.locator("#chat-title")).to_have_text("New chat")
                 local.stop()
                 p.click("#new-chat")
-                expect(p.locator("#banner-text")).to_contain_text("Neo4j is unavailable")
+                # What is wrong and what to do; the driver's own words folded away.
+                expect(p.locator("#banner-text")).to_contain_text("Can't reach the database")
+                expect(p.locator("#banner-text")).to_contain_text("threadgraph neo4j start")
+                expect(p.locator("#banner-text")).not_to_contain_text("Neo4j is unavailable")
+                expect(p.locator("#banner-raw")).not_to_be_visible()
+                p.click("#banner-details summary")
+                expect(p.locator("#banner-raw")).to_contain_text("Neo4j is unavailable")
                 own_page.shot("14-neo4j-down")
                 p.reload()
-                expect(p.locator("#banner-text")).to_contain_text("Neo4j")
+                expect(p.locator("#banner-text")).to_contain_text("Can't reach the database")
+                expect(p.locator("#banner-raw")).to_contain_text(f"127.0.0.1:{DOWN_BOLT}")
                 assert own_page.dialogs == []
     finally:
         local.stop()

@@ -1,7 +1,7 @@
 // Start-up and wiring: health and models, the chat list, routing by the address
 // (#/chat/<id>[/<message id>]), and the keyboard (Enter sends, Shift+Enter new line,
 // Esc stops a reply, or closes the panel).
-import { get } from "./api.js";
+import { ApiError, get } from "./api.js";
 import { closeChat, deleteChat, openChat, send, startRename, stopReply } from "./chat.js";
 import { openGraph } from "./graph.js";
 import { initSidebar, loadChats, loadTopics, markCurrent } from "./sidebar.js";
@@ -22,7 +22,7 @@ async function checkHealth() {
   if (!response) throw new Error("Cannot reach the threadgraph server. Is it running?");
   const health = await response.json().catch(() => null);
   if (!health?.neo4j?.connected) {
-    throw new Error(`The database (Neo4j) is unreachable: ${health?.neo4j?.error || response.status}`);
+    throw new ApiError(`Neo4j at ${health?.neo4j?.uri || "?"}: ${health?.neo4j?.error || response.status}`, 503, "database_down");
   }
   // "starting" (the models still loading) is no problem: a first reply just waits for them.
   if (health.models?.error) throw new Error(`A model could not be loaded: ${health.models.error}`);

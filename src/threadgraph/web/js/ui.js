@@ -18,10 +18,20 @@ export function el(tag, attrs = {}, ...children) {
 
 export const $ = (id) => document.getElementById(id);
 
+// What a person can do about a database that does not answer; the driver's own words
+// (addresses, retries) are kept folded under "Details".
+const DATABASE_DOWN =
+  "Can't reach the database (Neo4j). If you run it yourself, start it with " +
+  "`threadgraph neo4j start` (scripts/run does), or check NEO4J_URI; then reload the page.";
+
 export function showError(error) {
   if (error && error.name === "AbortError") return;
   const text = error && error.message ? error.message : String(error);
-  $("banner-text").textContent = text;
+  const databaseDown =
+    error && (error.code === "database_down" || (error.code === "unavailable" && /neo4j|database/i.test(text)));
+  $("banner-text").textContent = databaseDown ? DATABASE_DOWN : text;
+  $("banner-raw").textContent = databaseDown ? text : "";
+  $("banner-details").hidden = !databaseDown;
   $("banner").hidden = false;
   console.warn("threadgraph:", text);
 }
@@ -29,6 +39,8 @@ export function showError(error) {
 export function clearError() {
   $("banner").hidden = true;
   $("banner-text").textContent = "";
+  $("banner-raw").textContent = "";
+  $("banner-details").hidden = true;
 }
 
 // A modal confirmation (a <dialog>, so Esc cancels and focus stays inside it).
