@@ -292,3 +292,31 @@ def test_an_unreachable_model_endpoint_is_said_plainly(
             assert p.input_value("#model-picker") == offline.get_attribute("value")
             own_page.shot("16-model-endpoint-unreachable")
             assert own_page.dialogs == []
+
+
+def test_the_import_panel_says_what_the_command_line_says(page: BrowserPage, api: Api) -> None:
+    real = Path(__file__).parent / "fixtures" / "import" / "real" / "openwebui-export.json"
+    p = page.open()
+    p.click("#open-transfer")
+    expect(p.locator("#export-this-chat")).to_contain_text("Open a chat to export it alone.")
+    chat_id = api.chat("Export me")
+    p.evaluate(f"location.hash = '#/chat/{chat_id}'")
+    expect(p.locator("#chat-title")).to_have_text("Export me")
+    # The panel stayed open and follows the chat now open.
+    expect(p.locator("#export-this-chat a", has_text="JSON")).to_have_attribute(
+        "href", re.compile(f"scope=chat&format=json&id={chat_id}")
+    )
+
+    p.set_input_files("#import-file", str(real))
+    p.click("#import-form button[type=submit]")
+    result = p.locator("#import-result")
+    expect(result).to_contain_text("from your Open WebUI export")
+    page.shot("10b-import-report")
+    # The same file through the API: the same things left out and the same notes.
+    with real.open("rb") as upload:
+        again = api.json("POST", "/api/import", files={"file": upload}, data={"format": "auto"})
+    for reason in again["messages_skipped"]:
+        expect(result).to_contain_text(reason)
+    for note in again["warnings"]:
+        expect(result).to_contain_text(note["reason"])
+    page.assert_clean()

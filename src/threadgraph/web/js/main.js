@@ -6,13 +6,14 @@ import { closeChat, deleteChat, openChat, send, startRename, stopReply } from ".
 import { openGraph } from "./graph.js";
 import { initSidebar, loadChats, loadTopics, markCurrent } from "./sidebar.js";
 import { actions, state } from "./state.js";
-import { openTransfer } from "./transfer.js";
+import { openTransfer, showExportThisChat } from "./transfer.js";
 import { $, clearError, closePanel, el, guarded, setSidebar, showError } from "./ui.js";
 import { showContextPreview } from "./why.js";
 
 actions.openChat = async (chatId, focusId) => {
   await openChat(chatId, focusId);
   markCurrent();
+  showExportThisChat();
 };
 actions.refreshChats = () => guarded(() => loadChats(true));
 actions.refreshTopics = () => ($("topics").open ? guarded(loadTopics) : Promise.resolve());
@@ -50,6 +51,7 @@ async function route() {
   if (!match) {
     if (state.chat) closeChat();
     markCurrent();
+    showExportThisChat();
     return;
   }
   const [chatId, focusId] = [decodeURIComponent(match[1]), match[2] && decodeURIComponent(match[2])];
