@@ -39,6 +39,10 @@ def test_topics_are_extracted_shared_and_relate_chats(
     everything = until(neo4j_in_both)
     neo4j = next(t for t in everything if t["name"].lower() == "neo4j")
     assert neo4j["messages"] == 4  # both prompts and both replies
+    # The subjects that come up most are listed first: by chats, then by messages.
+    order = [(-t["chats"], -t["messages"]) for t in everything]
+    assert order == sorted(order)
+    assert everything[0]["chats"] == 2
 
     detail = client.get(f"/api/topics/{neo4j['id']}").json()
     assert {m["chat_title"] for m in detail["mentions"]} == {"Vector search", "More Neo4j"}

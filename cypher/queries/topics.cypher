@@ -33,7 +33,8 @@ MATCH (t:Topic {user_id: $user_id})<-[:BELONGS_TO]-(m:Message)-[:BELONGS_TO]->(c
 WHERE c.deleted_at IS NULL
 RETURN t.id AS id, t.name AS name, count(DISTINCT m) AS messages, count(DISTINCT c) AS chats,
        max(m.created_at) AS last_used
-ORDER BY last_used DESC
+// The subjects a person keeps coming back to first: in the most chats, then messages.
+ORDER BY chats DESC, messages DESC, last_used DESC
 LIMIT $limit
 
 // name: topic_detail
