@@ -39,6 +39,7 @@ class ServerProcess:
             THREADGRAPH_LOCAL_USER_ID=settings.local_user_id,
             THREADGRAPH_CHECKPOINT_SECONDS=str(settings.checkpoint_seconds),
             THREADGRAPH_SSE_HEARTBEAT_SECONDS=str(settings.sse_heartbeat_seconds),
+            THREADGRAPH_MAX_REPLY_TOKENS=str(settings.max_reply_tokens),
             THREADGRAPH_MODEL_TIMEOUT_SECONDS=str(settings.model_timeout_seconds),
             HF_HUB_OFFLINE="1",
         )

@@ -6,13 +6,16 @@ var/screenshots/ for people to look at."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import LAPTOP, PHONE, BrowserPage, new_page
+from tests.fake_openai import FakeOpenAI, settings_with_fake_model
 from tests.server_process import ServerProcess
-from tests.web_helpers import Api, api, server
+from tests.web_helpers import Api, api, serve, server
+from threadgraph.config import Settings
 
 __all__ = ["api", "server"]
 
@@ -158,3 +161,34 @@ def test_renaming_while_a_reply_streams_and_the_title_that_arrives_later(
         expect(p.locator("#banner")).to_be_hidden()
         assert api.json("GET", f"/api/chats/{chat_id}")["chat"]["title"] == "Lighthouses, renamed"
         page.assert_clean()
+
+
+def test_a_reply_cut_off_at_the_length_limit_says_so(
+    browser: Browser,
+    settings: Settings,
+    fake_openai: FakeOpenAI,
+    tmp_path: Path,
+    server: ServerProcess,
+    api: Api,
+) -> None:
+    # The fake endpoint reports 3 completion tokens for every reply: with a cap of 3,
+    # each reply reached it; with the usual cap (the module's server), none did.
+    uncapped = api.chat("Not capped")
+    api.turn(uncapped, "Say something short")
+    capped = settings_with_fake_model(settings, fake_openai).model_copy(
+        update={"max_reply_tokens": 3}
+    )
+    for own_server in serve(capped, tmp_path / "server.log"):
+        with Api(own_server.url) as own:
+            chat = own.chat("Capped")
+            own.turn(chat, "Tell me everything")
+        for page in new_page(browser, own_server.url, LAPTOP):
+            p = page.open(f"/#/chat/{chat}")
+            note = p.locator("#messages article.assistant .note-capped")
+            expect(note).to_contain_text("reached the length limit (3 tokens)")
+            page.shot("capped-reply")
+            page.assert_clean()
+    for page in new_page(browser, server.url, LAPTOP):
+        p = page.open(f"/#/chat/{uncapped}")
+        expect(p.locator("#messages article.assistant")).to_have_count(1)
+        expect(p.locator(".note-capped")).to_have_count(0)

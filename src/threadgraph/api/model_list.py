@@ -26,4 +26,5 @@ def list_models(turns: TurnsDep, settings: SettingsDep) -> ModelList:
         default=default,
         endpoint=settings.model_endpoint,
         endpoint_error=problem,
+        max_reply_tokens=settings.max_reply_tokens,
     )

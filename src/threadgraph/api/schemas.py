@@ -153,6 +153,9 @@ class ModelList(BaseModel):
     default: str | None
     endpoint: str | None
     endpoint_error: str | None = None
+    max_reply_tokens: int = Field(
+        description="The most tokens a reply may have: one that reaches it was cut off"
+    )
 
 
 class EditRequest(RequestBody):

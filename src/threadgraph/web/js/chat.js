@@ -78,6 +78,10 @@ function messageView(message) {
     article.append(el("p", { class: "problem" }, `The model failed: ${message.error || "no reason given"}`));
   } else if (message.status === "incomplete") {
     article.append(el("p", { class: "problem" }, "This reply is incomplete: it was stopped or cut off."));
+  } else if (message.role === "assistant" && state.maxReplyTokens && message.tokens >= state.maxReplyTokens) {
+    article.append(
+      el("p", { class: "note-capped" }, `This reply reached the length limit (${state.maxReplyTokens} tokens), so it may stop mid-way. Regenerate it, or ask it to go on.`),
+    );
   }
   article.append(tools(message, mine));
   return article;

@@ -33,6 +33,7 @@ async function loadModels() {
   const list = await get("/api/models");
   state.models = list.models;
   state.defaultModel = list.default;
+  state.maxReplyTokens = list.max_reply_tokens;
   const picker = $("model-picker");
   picker.replaceChildren(
     ...list.models.map((m) => el("option", { value: m.id }, m.local && !/offline/i.test(m.label) ? `${m.label} (offline)` : m.label)),

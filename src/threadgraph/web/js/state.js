@@ -7,6 +7,7 @@ export const state = {
   tree: [], // every message of the chat (TreeNode), for sibling counts
   models: [], // from /api/models
   defaultModel: null,
+  maxReplyTokens: null, // a reply with this many tokens hit the length limit
   streaming: null, // {replyId, controller, stopping} while a reply is being written
   opening: null, // a promise while "New chat" is making and opening a chat
 };
