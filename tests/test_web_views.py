@@ -138,6 +138,9 @@ def test_graph_of_a_chat_and_of_everything(page: BrowserPage, api: Api) -> None:
     expected = len(tree) + 1 + len(topics)
     assert drawn(p) == expected
     expect(p.locator("#panel .graph-caption")).to_contain_text(f"{expected} nodes")
+    # Labels are readable at the fitted zoom: at least 10 px on screen.
+    label_px = p.evaluate("parseFloat(threadgraphGraph.nodes()[0].renderedStyle('font-size'))")
+    assert label_px >= 10, label_px
     page.shot("08-graph-chat")
 
     # Click the first, since replaced, prompt: its branch is shown, the prompt focused.

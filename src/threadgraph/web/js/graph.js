@@ -54,10 +54,21 @@ async function draw(canvas, graph) {
       ...graph.edges.map((data) => ({ group: "edges", data })),
     ],
     style: STYLE,
-    layout: graph.scope === "chat" ? { name: "preset", positions: treePositions(graph), padding: 20 } : { name: "cose", animate: false, padding: 20 },
+    layout: graph.scope === "chat"
+      ? { name: "preset", positions: treePositions(graph), padding: 20 }
+      : { name: "cose", animate: false, padding: 30, nodeDimensionsIncludeLabels: true, nodeRepulsion: () => 40000, idealEdgeLength: () => 60 },
     maxZoom: 2,
     wheelSensitivity: 0.3,
   });
+  // "Everything": many messages, so only chats and topics are named (a message's text
+  // shows when hovered); the drawing stays readable instead of a heap of labels.
+  if (graph.scope !== "chat") cy.nodes("[kind = 'message']").style("label", "");
+  cy.on("mouseover", "node[kind = 'message']", (event) => event.target.style("label", event.target.data("label")));
+  cy.on("mouseout", "node[kind = 'message']", (event) => graph.scope !== "chat" && event.target.style("label", ""));
+  // Labels keep a readable size on screen whatever the zoom (a fitted tree is small).
+  const readable = () => cy.style().selector("node").style("font-size", Math.min(14, 11 / cy.zoom())).update();
+  readable();
+  cy.on("zoom", readable);
   window.threadgraphGraph = cy; // for people poking at it in the console, and for tests
   canvas.dataset.drawn = String(cy.nodes().length);
   cy.on("tap", "node", (event) => {
