@@ -30,12 +30,12 @@ import argparse
 import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.harness import bench_neo4j, percentiles
+from bench.harness import bench_neo4j, parse_variant, percentiles
 from threadgraph.config import SOURCE_ROOT, Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.models import Message, Role, Status
@@ -206,28 +206,6 @@ def table(rates: dict[str, dict[int, float]]) -> str:
             figures = "  ".join(f"{rates[group][b]:6.1f}" for b in BUDGETS)
             lines.append(f"{group:<12} {int(rates[group][0]):>4}  {figures}")
     return "\n".join(lines)
-
-
-def parse_variant(text: str) -> dict[str, object]:
-    """``keyword_weight=1,candidates=40``: ContextOptions fields, typed as declared."""
-    types = {f.name: f.type for f in fields(ContextOptions)}
-    overrides: dict[str, object] = {}
-    for item in filter(None, text.split(",")):
-        name, _, value = item.partition("=")
-        kind = types.get(name.strip())
-        if kind is None:
-            raise SystemExit(f"unknown option {name!r}; known: {', '.join(types)}")
-        kind = str(kind)
-        overrides[name.strip()] = (
-            value.strip().lower() in ("1", "true", "yes")
-            if kind == "bool"
-            else int(value)
-            if kind == "int"
-            else float(value)
-            if kind == "float"
-            else value.strip()
-        )
-    return overrides
 
 
 def main() -> None:

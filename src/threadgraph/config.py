@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     memory_keyword_weight: float = 0.1  # full-text vs vector (1.0) in the rank fusion
     memory_topic_weight: float = 0.0  # shared topics in the rank fusion; 0 = off
     memory_topic_floor: float = 0.5  # question-to-topic similarity for a topic to count
+    memory_fusion: Literal["rrf", "score"] = (
+        "rrf"  # "rrf" (reciprocal ranks) or "score" (normalised scores)
+    )
     # Context assemblies run in the background after a start, so the JVM has compiled
     # Neo4j's search code before people ask (services/warm_up.py); 0 turns it off.
     warm_up_reads: int = 1000
