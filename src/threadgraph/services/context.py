@@ -4,10 +4,11 @@
    kept first while they fit ``branch_budget_tokens`` (counted with a real tokenizer).
 2. Memory: earlier exchanges (a prompt and its reply) from the same person's other
    chats, found through the vector index (user filter inside the index query, cosine
-   above ``memory_vector_floor``) and the full-text index, fused by reciprocal rank, then
-   kept best first up to ``memory_k`` and ``memory_budget_tokens``. Whatever is already
-   on the branch is left out. On conversational text keyword retrieval often beats a
-   small dense embedder; fusion lets each cover the other's misses.
+   above ``memory_vector_floor``) and the full-text index (English stemming), fused by
+   normalised scores or by reciprocal rank (services/fusion.py), then kept best first up
+   to ``memory_k`` and ``memory_budget_tokens``. Whatever is already on the branch is
+   left out. On conversational text keyword retrieval often beats a small dense
+   embedder; fusion lets each cover the other's misses (docs/retrieval.md).
 3. The memories go into one system message, fenced and labelled as quoted earlier
    conversations (chat title, date): data, not instructions.
 
@@ -53,10 +54,10 @@ class ContextOptions:
     branch_budget_tokens: int = 3000
     memory_budget_tokens: int = 1000
     candidates: int = 20
-    keyword_weight: float = 0.1  # the full-text ranking's weight in the fusion (vector: 1)
+    keyword_weight: float = 1.0  # the full-text ranking's weight in the fusion (vector: 1)
     topic_weight: float = 0.0  # the shared-topic ranking's weight; 0 leaves it out
     topic_floor: float = 0.5  # question-to-topic similarity for a topic to count
-    fusion: str = "rrf"  # how the rankings are fused: "rrf" or "score" (services/fusion.py)
+    fusion: str = "score"  # how the rankings are fused: "rrf" or "score" (services/fusion.py)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ContextOptions:
