@@ -8,10 +8,12 @@ import os
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 
 from threadgraph.config import SOURCE_ROOT, Settings
 from threadgraph.local_neo4j import LocalNeo4j
+from threadgraph.services.context import ContextOptions
 
 
 @contextmanager
@@ -41,3 +43,25 @@ def percentiles(samples_ms: list[float]) -> str:
     p50 = statistics.median(ordered)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return f"p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (n={len(ordered)})"
+
+
+def parse_variant(text: str) -> dict[str, object]:
+    """``keyword_weight=1,candidates=40``: ContextOptions fields, typed as declared."""
+    types = {f.name: f.type for f in fields(ContextOptions)}
+    overrides: dict[str, object] = {}
+    for item in filter(None, text.split(",")):
+        name, _, value = item.partition("=")
+        kind = types.get(name.strip())
+        if kind is None:
+            raise SystemExit(f"unknown option {name!r}; known: {', '.join(types)}")
+        kind = str(kind)
+        overrides[name.strip()] = (
+            value.strip().lower() in ("1", "true", "yes")
+            if kind == "bool"
+            else int(value)
+            if kind == "int"
+            else float(value)
+            if kind == "float"
+            else value.strip()
+        )
+    return overrides

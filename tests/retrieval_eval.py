@@ -17,7 +17,8 @@ from tests.synthetic_history import ACK, person_history
 from threadgraph.models import NewMessage, Role
 from threadgraph.ports import Embedder
 from threadgraph.rules import new_id
-from threadgraph.services.context import ContextAssembler, ContextOptions, fuse, keyword_query
+from threadgraph.services.context import ContextAssembler, ContextOptions, keyword_query
+from threadgraph.services.fusion import fuse
 from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
 from threadgraph.store import Neo4jStore
 
@@ -100,6 +101,7 @@ def evaluate(
     recall: Recall,
     keyword_weight: float = 0.1,
     topic_weight: float = 0.0,
+    variant: dict[str, object] | None = None,
 ) -> None:
     options = ContextOptions(
         k=max(KS),
@@ -107,7 +109,7 @@ def evaluate(
         vector_floor=0.0,
         keyword_weight=keyword_weight,
         topic_weight=topic_weight,
-    )
+    ).with_overrides(**(variant or {}))
     for question, answer in questions:
         chat = store.create_chat(user, "question")
         embedding = embedder.embed([question])[0]

@@ -12,7 +12,9 @@ CALL () {
   MATCH (m:Message)
     SEARCH m IN (VECTOR INDEX message_embedding FOR $embedding WHERE m.user_id = $user_id LIMIT $vector_limit)
     SCORE AS score
-  WITH m, score WHERE score >= $vector_floor
+  // A cosine index's SCORE is (1 + cos) / 2; the floor, and the score returned (and
+  // written on USED_CONTEXT), are the cosine itself.
+  WITH m, 2 * score - 1 AS score WHERE score >= $vector_floor
   RETURN m, score, 'vector' AS via
   UNION ALL
   WITH 1 AS _ WHERE $keywords <> ''
@@ -30,7 +32,7 @@ CALL () {
     MATCH (t:Topic)
       SEARCH t IN (VECTOR INDEX topic_embedding FOR $embedding WHERE t.user_id = $user_id LIMIT 3)
       SCORE AS similarity
-    WITH t WHERE similarity >= $topic_floor
+    WITH t WHERE 2 * similarity - 1 >= $topic_floor  // the floor is a cosine, as above
     RETURN t
     UNION
     MATCH (:Chat {id: $chat_id})<-[:BELONGS_TO]-(said:Message)-[:BELONGS_TO]->(t:Topic)

@@ -8,7 +8,8 @@ CALL () {
   MATCH (m:Message)
     SEARCH m IN (VECTOR INDEX message_embedding FOR $embedding WHERE m.user_id = $user_id LIMIT $limit)
     SCORE AS score
-  WITH m, score WHERE score >= $vector_floor
+  // A cosine index's SCORE is (1 + cos) / 2: the floor and the returned score are cosines.
+  WITH m, 2 * score - 1 AS score WHERE score >= $vector_floor
   RETURN m, score, 'vector' AS via
   UNION ALL
   WITH 1 AS _ WHERE $keywords <> ''

@@ -91,9 +91,10 @@ class Settings(BaseSettings):
     memory_budget_tokens: int = 1000
     memory_vector_floor: float = 0.35  # cosine similarity below which a memory is noise
     memory_candidates: int = 20  # fetched from each index before fusion
-    memory_keyword_weight: float = 0.1  # full-text vs vector (1.0) in the rank fusion
+    memory_keyword_weight: float = 1.0  # full-text vs vector (1.0) in the fusion
     memory_topic_weight: float = 0.0  # shared topics in the rank fusion; 0 = off
     memory_topic_floor: float = 0.5  # question-to-topic similarity for a topic to count
+    memory_fusion: Literal["rrf", "score"] = "score"  # or "rrf" (services/fusion.py)
     # Context assemblies run in the background after a start, so the JVM has compiled
     # Neo4j's search code before people ask (services/warm_up.py); 0 turns it off.
     warm_up_reads: int = 1000

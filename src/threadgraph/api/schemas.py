@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -120,6 +121,9 @@ class ContextKnobs(RequestBody):
     keyword_weight: float | None = Field(default=None, ge=0, le=10)
     topic_weight: float | None = Field(default=None, ge=0, le=10)
     topic_floor: float | None = Field(default=None, ge=-1, le=1)
+    fusion: Literal["rrf", "score"] | None = Field(
+        default=None, description="Fuse the methods by normalised scores or by ranks"
+    )
 
 
 class MessageCreate(RequestBody):
@@ -225,7 +229,11 @@ class MemoryPublic(BaseModel):
     prompt: str
     reply_id: str
     reply: str
-    score: float = Field(description="Reciprocal-rank fusion of the methods that found it")
+    score: float = Field(
+        description="The fused score: with fusion 'score' (the default), the sum over the methods "
+        "that found it of weight x its score normalised to 0..1 among that method's candidates; "
+        "with 'rrf', the sum of weight / (60 + rank)"
+    )
     ranks: dict[str, int] = Field(description="Rank per method (vector, keyword, topic), 1 = best")
 
 

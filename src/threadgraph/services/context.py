@@ -4,10 +4,11 @@
    kept first while they fit ``branch_budget_tokens`` (counted with a real tokenizer).
 2. Memory: earlier exchanges (a prompt and its reply) from the same person's other
    chats, found through the vector index (user filter inside the index query, cosine
-   above ``memory_vector_floor``) and the full-text index, fused by reciprocal rank, then
-   kept best first up to ``memory_k`` and ``memory_budget_tokens``. Whatever is already
-   on the branch is left out. On conversational text keyword retrieval often beats a
-   small dense embedder; fusion lets each cover the other's misses.
+   above ``memory_vector_floor``) and the full-text index (English stemming), fused by
+   normalised scores or by reciprocal rank (services/fusion.py), then kept best first up
+   to ``memory_k`` and ``memory_budget_tokens``. Whatever is already on the branch is
+   left out. On conversational text keyword retrieval often beats a small dense
+   embedder; fusion lets each cover the other's misses (docs/retrieval.md).
 3. The memories go into one system message, fenced and labelled as quoted earlier
    conversations (chat title, date): data, not instructions.
 
@@ -24,9 +25,9 @@ from dataclasses import dataclass, field, replace
 from threadgraph.config import Settings
 from threadgraph.models import ContextSource, MemoryHit, Message, Status
 from threadgraph.ports import PromptMessage, TokenCounter
+from threadgraph.services.fusion import Memory, fuse
 from threadgraph.store import Neo4jStore
 
-RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the top ranks' weight
 MAX_KEYWORDS = 24
 _WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
 # Common words carry no topic; leaving them out keeps keyword hits meaningful.
@@ -53,9 +54,10 @@ class ContextOptions:
     branch_budget_tokens: int = 3000
     memory_budget_tokens: int = 1000
     candidates: int = 20
-    keyword_weight: float = 0.1  # the full-text ranking's weight in the fusion (vector: 1)
+    keyword_weight: float = 1.0  # the full-text ranking's weight in the fusion (vector: 1)
     topic_weight: float = 0.0  # the shared-topic ranking's weight; 0 leaves it out
     topic_floor: float = 0.5  # question-to-topic similarity for a topic to count
+    fusion: str = "score"  # how the rankings are fused: "rrf" or "score" (services/fusion.py)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ContextOptions:
@@ -69,17 +71,11 @@ class ContextOptions:
             keyword_weight=settings.memory_keyword_weight,
             topic_weight=settings.memory_topic_weight,
             topic_floor=settings.memory_topic_floor,
+            fusion=settings.memory_fusion,
         )
 
     def with_overrides(self, **overrides: object) -> ContextOptions:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class Memory:
-    hit: MemoryHit  # the exchange (its best-ranked hit)
-    score: float  # fused reciprocal-rank score
-    ranks: dict[str, int]  # rank per retrieval method that found it (1 = best)
 
 
 @dataclass(frozen=True)
@@ -183,7 +179,7 @@ class ContextAssembler:
         """Fused best first, up to k and within the memory token budget."""
         kept: list[Memory] = []
         used = 0
-        for memory in fuse(hits, options.keyword_weight, options.topic_weight):
+        for memory in fuse(hits, options.keyword_weight, options.topic_weight, options.fusion):
             cost = self.counter.count(memory.hit.prompt) + self.counter.count(memory.hit.reply)
             if used + cost > options.memory_budget_tokens:
                 continue
@@ -192,38 +188,6 @@ class ContextAssembler:
             if len(kept) == options.k:
                 break
         return kept
-
-
-def fuse(
-    hits: list[MemoryHit], keyword_weight: float = 1.0, topic_weight: float = 0.0
-) -> list[Memory]:
-    """Weighted reciprocal-rank fusion of each method's ranking, one entry per exchange.
-
-    The full-text ranking counts ``keyword_weight`` times as much as the vector one.
-    A weight of 0 leaves a method out. Measured with bench/retrieval_eval.py, whose
-    questions avoid the facts' words on purpose, recall@1/5/10 of the fused memories:
-    keyword weight 0 (vectors alone) 0.72/0.90/0.97, 0.1 0.62/0.80/0.97, 0.25
-    0.50/0.80/0.88, 0.5 0.47/0.80/0.88. The default 0.1 costs little there and keeps
-    exact words (names, codes) able to surface.
-    """
-    weight = {"vector": 1.0, "keyword": keyword_weight, "topic": topic_weight}
-    best: dict[str, MemoryHit] = {}
-    ranks: dict[str, dict[str, int]] = {}
-    for via in ("vector", "keyword", "topic"):
-        if weight[via] <= 0:
-            continue  # a weight of 0 leaves the method out, not just last
-        seen: list[str] = []
-        for hit in sorted((h for h in hits if h.via == via), key=lambda h: -h.score):
-            if hit.prompt_id in seen:
-                continue
-            seen.append(hit.prompt_id)
-            ranks.setdefault(hit.prompt_id, {})[via] = len(seen)
-            best.setdefault(hit.prompt_id, hit)
-    memories = [
-        Memory(best[pid], sum(weight[v] / (RRF_K + r) for v, r in by_via.items()), by_via)
-        for pid, by_via in ranks.items()
-    ]
-    return sorted(memories, key=lambda m: (-m.score, m.hit.prompt_id))
 
 
 def keyword_query(text: str) -> str:

@@ -14,7 +14,8 @@ from datetime import datetime
 from threadgraph.errors import InvalidInput
 from threadgraph.models import Role, SearchHit
 from threadgraph.ports import Embedder
-from threadgraph.services.context import RRF_K, keyword_query
+from threadgraph.services.context import keyword_query
+from threadgraph.services.fusion import RRF_K
 from threadgraph.store import Neo4jStore
 
 MAX_QUERY_CHARS = 1000
