@@ -1,11 +1,12 @@
 """Memory retrieval on real multi-session conversations: LoCoMo (Maharana et al., ACL
 2024), turn-level evidence recall through the product's own import and context assembly.
 
-    .venv/bin/python -m bench.locomo_eval [PATH/locomo-dev.json]
+    .venv/bin/python -m bench.locomo_eval PATH/locomo.json
         [--variant keyword_weight=1,candidates=40 ...]   # each measured after the defaults
 
-The data is read at run time and never copied: it is CC BY-NC 4.0, for evaluation only
-(the default path is the development split beside the project checkout).
+PATH is LoCoMo's data (snap-research/LoCoMo, ``data/locomo10.json``, or a split of it
+with the same structure; $THREADGRAPH_LOCOMO when no path is given). It is read at run
+time and never copied into this repository: it is CC BY-NC 4.0, for evaluation only.
 
 How it is measured:
 - Each LoCoMo conversation is one person: it is turned into a ChatGPT export (one chat
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import bench_neo4j, parse_variant, percentiles
-from threadgraph.config import SOURCE_ROOT, Settings
+from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.models import Message, Role, Status
 from threadgraph.rules import new_id
@@ -46,7 +48,6 @@ from threadgraph.services.imports.service import Importer
 from threadgraph.services.imports.tree import graph_id
 from threadgraph.store import Neo4jStore
 
-DEFAULT_PATH = SOURCE_ROOT.parent / "shared" / "eval" / "locomo-dev" / "locomo-dev.json"
 BUDGETS = (5, 10, 25, 50)
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 
@@ -210,10 +211,10 @@ def table(rates: dict[str, dict[int, float]]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("path", nargs="?", type=Path, default=os.environ.get("THREADGRAPH_LOCOMO"))
     parser.add_argument("--variant", action="append", default=[], help="key=value,...")
     args = parser.parse_args()
-    if not args.path.is_file():
+    if args.path is None or not Path(args.path).is_file():
         raise SystemExit(f"{args.path} not found: give the path of LoCoMo's JSON")
     with bench_neo4j() as settings:
         store = Neo4jStore.connect(settings)
