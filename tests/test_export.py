@@ -7,12 +7,14 @@ import io
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from fastapi.testclient import TestClient
-from neo4j import GraphDatabase
+from neo4j import Driver, GraphDatabase
 
 from tests.api_helpers import turn
 from tests.wait import until
@@ -23,6 +25,27 @@ from threadgraph.store.migrations import split_statements
 # The empty Neo4j the Cypher script is replayed into; env overrides let parallel runs coexist.
 EMPTY_BOLT_PORT = int(os.environ.get("THREADGRAPH_TEST_EMPTY_BOLT_PORT", "7691"))
 EMPTY_HTTP_PORT = int(os.environ.get("THREADGRAPH_TEST_EMPTY_HTTP_PORT", "7478"))
+
+
+@contextmanager
+def replayed_in_an_empty_neo4j(script: str, home: Path) -> Iterator[Driver]:
+    """A Neo4j of its own (its own ports and home), empty, with an exported Cypher script
+    run in it: a driver to look at the result."""
+    empty = LocalNeo4j(
+        Settings(
+            local_neo4j_home=home,
+            local_neo4j_bolt_port=EMPTY_BOLT_PORT,
+            local_neo4j_http_port=EMPTY_HTTP_PORT,
+        )
+    )
+    empty.start()
+    try:
+        with GraphDatabase.driver(f"bolt://127.0.0.1:{EMPTY_BOLT_PORT}") as driver:
+            for statement in split_statements(script):
+                driver.execute_query(statement, database_="neo4j")
+            yield driver
+    finally:
+        empty.stop()
 
 
 def branched_history(client: TestClient) -> tuple[str, str, dict[str, Any]]:
@@ -135,30 +158,17 @@ def test_cypher_script_recreates_the_graph_in_an_empty_neo4j(
     branched_history(client)
     whole = settled_export(client)
     script = export(client, scope="all", format="cypher")
-    empty = LocalNeo4j(
-        Settings(
-            local_neo4j_home=tmp_path,
-            local_neo4j_bolt_port=EMPTY_BOLT_PORT,
-            local_neo4j_http_port=EMPTY_HTTP_PORT,
+    with replayed_in_an_empty_neo4j(script, tmp_path) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (n) OPTIONAL MATCH (n)-[r]->() "
+            "RETURN count(DISTINCT n) AS nodes, count(r) AS rels",
+            database_="neo4j",
         )
-    )
-    empty.start()
-    try:
-        with GraphDatabase.driver(f"bolt://127.0.0.1:{EMPTY_BOLT_PORT}") as driver:
-            for statement in split_statements(script):
-                driver.execute_query(statement, database_="neo4j")
-            records, _, _ = driver.execute_query(
-                "MATCH (n) OPTIONAL MATCH (n)-[r]->() "
-                "RETURN count(DISTINCT n) AS nodes, count(r) AS rels",
-                database_="neo4j",
-            )
-            texts, _, _ = driver.execute_query(
-                "MATCH (n) WHERE n:Chat OR n:Message "
-                "RETURN collect(coalesce(n.title, n.content)) AS texts",
-                database_="neo4j",
-            )
-    finally:
-        empty.stop()
+        texts, _, _ = driver.execute_query(
+            "MATCH (n) WHERE n:Chat OR n:Message "
+            "RETURN collect(coalesce(n.title, n.content)) AS texts",
+            database_="neo4j",
+        )
     assert records[0]["nodes"] == len(whole["nodes"])
     assert records[0]["rels"] == len(whole["edges"])
     expected_texts = [

@@ -13,14 +13,11 @@ from typing import Any
 
 import networkx as nx
 from fastapi.testclient import TestClient
-from neo4j import GraphDatabase
 from neo4j.time import DateTime
 
 from tests.api_helpers import turn
-from tests.test_export import export, settled_export
+from tests.test_export import export, replayed_in_an_empty_neo4j, settled_export
 from threadgraph.config import Settings
-from threadgraph.local_neo4j import LocalNeo4j
-from threadgraph.store.migrations import split_statements
 
 EMPTY_BOLT_PORT = int(os.environ.get("THREADGRAPH_TEST_EMPTY_BOLT_PORT", "7691"))
 EMPTY_HTTP_PORT = int(os.environ.get("THREADGRAPH_TEST_EMPTY_HTTP_PORT", "7478"))
@@ -61,30 +58,17 @@ def test_every_format_round_trips_text_types_and_topics(
     assert Counter(d["label"] for _, d in gexf.nodes(data=True)) == labels
 
     script = export(client, scope="all", format="cypher")
-    empty = LocalNeo4j(
-        Settings(
-            local_neo4j_home=tmp_path,
-            local_neo4j_bolt_port=EMPTY_BOLT_PORT,
-            local_neo4j_http_port=EMPTY_HTTP_PORT,
+    with replayed_in_an_empty_neo4j(script, tmp_path) as driver:
+        messages, _, _ = driver.execute_query(
+            "MATCH (m:Message) RETURN m.content AS content, m.created_at AS created_at",
+            database_="neo4j",
         )
-    )
-    empty.start()
-    try:
-        with GraphDatabase.driver(f"bolt://127.0.0.1:{EMPTY_BOLT_PORT}") as driver:
-            for statement in split_statements(script):
-                driver.execute_query(statement, database_="neo4j")
-            messages, _, _ = driver.execute_query(
-                "MATCH (m:Message) RETURN m.content AS content, m.created_at AS created_at",
-                database_="neo4j",
-            )
-            rels, _, _ = driver.execute_query(
-                "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n", database_="neo4j"
-            )
-            topics, _, _ = driver.execute_query(
-                "MATCH (t:Topic) RETURN count(t) AS n", database_="neo4j"
-            )
-    finally:
-        empty.stop()
+        rels, _, _ = driver.execute_query(
+            "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n", database_="neo4j"
+        )
+        topics, _, _ = driver.execute_query(
+            "MATCH (t:Topic) RETURN count(t) AS n", database_="neo4j"
+        )
     assert Counter(r["content"] for r in messages) == want_texts
     assert all(isinstance(r["created_at"], DateTime) for r in messages)
     assert {r["type"]: r["n"] for r in rels} == dict(want_types)
