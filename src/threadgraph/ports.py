@@ -59,6 +59,10 @@ class ChatModel(Protocol):
         """Load weights held in this process now, not on the first request."""
         ...
 
+    def close(self) -> None:
+        """Let go of connections (the app calls this when it shuts down)."""
+        ...
+
 
 class Embedder(Protocol):
     """Text to vectors; one method, as neo4j-graphrag's Embedder."""

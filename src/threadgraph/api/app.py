@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
                 warming.finished.wait(timeout=10)
             if turns is not None:
                 turns.shutdown()
+                turns.catalog.close()  # its HTTP connections, before they are collected
             store.close()
 
     app = FastAPI(

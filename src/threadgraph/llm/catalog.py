@@ -83,6 +83,11 @@ class ModelCatalog:
         self.local.load()
         return self.default_model()
 
+    def close(self) -> None:
+        for model in (self.endpoint, self.local):
+            if model is not None:
+                model.close()
+
     def is_local(self, model: str) -> bool:
         return model in self._local_ids
 

@@ -75,6 +75,9 @@ class LocalModel:
             prompt_tokens = sum(len(llama.tokenize(m.content.encode())) for m in fitted)
             yield Usage(prompt_tokens=prompt_tokens, completion_tokens=produced)
 
+    def close(self) -> None:
+        """Nothing to let go of: the weights stay loaded for the life of the process."""
+
     def load(self) -> None:
         """Load the weights now (the server does at start-up when this is the default)."""
         with self._lock:

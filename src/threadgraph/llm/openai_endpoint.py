@@ -28,6 +28,9 @@ class OpenAIEndpoint:
         completions, which it imports on first use (tens of ms, more on a busy machine)."""
         _ = self._client.chat.completions
 
+    def close(self) -> None:
+        self._client.close()
+
     def list_models(self) -> list[ModelInfo]:
         with _as_model_errors(self.base_url):
             page = self._client.models.list()
