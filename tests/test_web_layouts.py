@@ -76,6 +76,7 @@ def test_every_view_fits_and_the_chat_list_is_reachable(
     p.click("#panel-close")
     p.click("#open-graph")
     expect(p.locator("#panel-title")).to_have_text("Graph")
+    expect(p.locator("#graph-canvas[data-drawn]")).to_be_visible()  # drawn, not loading
     assert_nothing_off_screen(p)
     page.shot(f"layout-{size}-graph")
     p.click("#panel-close")
