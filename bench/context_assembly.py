@@ -20,6 +20,7 @@ import argparse
 import random
 import time
 
+from bench import store_extras
 from bench.harness import bench_neo4j, percentiles
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
@@ -88,7 +89,7 @@ def time_assembly(
 
 
 def again(store: Neo4jStore, settings: Settings, reads: int, warm_up: int) -> None:
-    asker, chat_id, head = store.bench_asker()
+    asker, chat_id, head = store_extras.asker(store)
     print(
         f"{store.count_user_messages(None)} messages in the store, "
         f"{store.count_user_messages(asker)} the asker's"

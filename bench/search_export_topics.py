@@ -18,6 +18,7 @@ import json
 import random
 import time
 
+from bench import store_extras
 from bench.context_assembly import unit_vector
 from bench.harness import bench_neo4j, percentiles
 from bench.import_throughput import generate
@@ -49,7 +50,7 @@ def main() -> None:
         store.migrate()
         if args.import_person:
             import_person(store, settings, args.import_person)
-        user = args.user or store.busiest_user()
+        user = args.user or store_extras.busiest_user(store)
         owned = store.count_user_messages(user)
         total = store.count_user_messages(None)
         print(f"person {user}: {owned} of {total} messages")

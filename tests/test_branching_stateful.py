@@ -110,7 +110,7 @@ def test_branching_matches_the_reference_model(
             old = data.draw(st.sampled_from(replies))
             chat, prompt = self.model.chat_of(old), self.model.parent(old)
             assert prompt is not None
-            turn = store.begin_reply(self.user, chat, prompt, "m")
+            turn = store.regenerate(self.user, old, "m")
             self.model.add(turn.reply.id, chat, "assistant", prompt)
             self.complete(turn.reply.id)
             event("regenerate")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -12,6 +13,9 @@ from tests.graph_helpers import rows
 from tests.wait import until
 from threadgraph.config import Settings
 
+# Documentation for Neo4j Browser users, kept at the top of the repository.
+BROWSER = Path(__file__).resolve().parents[1] / "cypher" / "browser"
+
 
 def settle_topics(client: TestClient, chat_id: str) -> None:
     """Topics are written after the reply; wait until this chat has some."""
@@ -19,7 +23,7 @@ def settle_topics(client: TestClient, chat_id: str) -> None:
 
 
 def run_file(driver: Driver, settings: Settings, name: str, **params: Any) -> list[dict[str, Any]]:
-    text = (settings.cypher_dir / "browser" / name).read_text()
+    text = (BROWSER / name).read_text()
     return rows(driver, settings.neo4j_database, text, **params)
 
 
@@ -80,11 +84,10 @@ def test_browser_queries_on_a_branched_forked_chat(
     assert overview["Main (fork)"]["messages"] == 2
 
 
-def test_every_browser_query_is_documented_and_tested(settings: Settings) -> None:
-    folder = settings.cypher_dir / "browser"
-    readme = (folder / "README.md").read_text()
-    tested = (settings.cypher_dir.parent / "tests" / "test_browser_queries.py").read_text()
-    for query in sorted(folder.glob("*.cypher")):
+def test_every_browser_query_is_documented_and_tested() -> None:
+    readme = (BROWSER / "README.md").read_text()
+    tested = Path(__file__).read_text()
+    for query in sorted(BROWSER.glob("*.cypher")):
         assert query.name in readme, query.name
         assert query.name in tested, query.name
         header = query.read_text().splitlines()[0]

@@ -11,7 +11,7 @@ from threadgraph.store.migrations import load_migrations, split_statements
 
 
 def test_schema_version_is_the_latest_migration(store: Neo4jStore, settings: Settings) -> None:
-    migrations = load_migrations(settings.cypher_dir / "migrations")
+    migrations = load_migrations()
     assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
     assert store.schema_version() == migrations[-1].version
 
@@ -24,7 +24,7 @@ def test_migrate_again_applies_nothing_new(
         settings.neo4j_database,
         "MATCH (m:SchemaMigration) RETURN m.version AS v, m.applied_at AS at ORDER BY v",
     )
-    latest = len(load_migrations(settings.cypher_dir / "migrations"))
+    latest = len(load_migrations())
     assert store.migrate() == latest
     after = rows(
         driver,

@@ -55,8 +55,6 @@ class Settings(BaseSettings):
     local_neo4j_conf: dict[str, str] = Field(default_factory=dict)
     neo4j_tools_dir: Path = SOURCE_ROOT / "tools" / "neo4j"
 
-    cypher_dir: Path = SOURCE_ROOT / "cypher"
-
     # The HTTP server. Local mode: loopback only, one local user.
     host: str = "127.0.0.1"
     port: int = 8000

@@ -26,7 +26,7 @@ from typing import Any
 from threadgraph.config import Settings
 from threadgraph.errors import InvalidInput, ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
-from threadgraph.models import Message, NewMessage, ReplyEnd, Role, Status, TurnStart
+from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status, TurnStart
 from threadgraph.ports import Embedder, ModelError, Usage
 from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler, ContextOptions
@@ -35,6 +35,7 @@ from threadgraph.services.model_topics import extract_topics_with_model
 from threadgraph.services.titles import make_title
 from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
 from threadgraph.store import Neo4jStore
+from threadgraph.store.turns import ModelChoice
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +77,14 @@ class ChatTurns:
     ) -> tuple[TurnStart, LiveReply | None]:
         """Store the prompt and start the reply; returns the turn and its live stream
         (None when a retried prompt id finds a reply that has already ended)."""
-        chat = self.store.get_chat(user_id, chat_id)
-        model = model or chat.model or self.catalog.default_model()
         embedding = self._embed(content)
         prompt = NewMessage(Role.USER, content, id=message_id, embedding=embedding)
-        turn = self.store.begin_turn(user_id, chat.id, prompt, model, parent_id)
+        turn = self.store.begin_turn(user_id, chat_id, prompt, self._model_choice(model), parent_id)
         if not turn.created:
             live = self.live.get(turn.reply.id)
             if live is not None or turn.reply.status is not Status.STREAMING:
                 return turn, live
-        return turn, self._start(user_id, turn, model, embedding, options)
+        return turn, self._start(user_id, turn, embedding, options)
 
     def preview(
         self,
@@ -122,25 +121,18 @@ class ChatTurns:
         self, user_id: str, message_id: str, model: str | None = None
     ) -> tuple[TurnStart, LiveReply]:
         """A new reply beside an existing one (also how a failed reply is retried)."""
-        old = self.store.get_message(user_id, message_id)
-        if old.role is not Role.ASSISTANT or old.parent_id is None:
-            raise InvalidInput("only a reply (an assistant message) can be regenerated")
-        chat = self.store.get_chat(user_id, old.chat_id)
-        model = model or old.model or chat.model or self.catalog.default_model()
-        turn = self.store.begin_reply(user_id, old.chat_id, old.parent_id, model)
-        prompt = self.store.get_message(user_id, old.parent_id)
-        return turn, self._start(user_id, turn, model, self._embed(prompt.content))
+        turn = self.store.regenerate(user_id, message_id, self._model_choice(model))
+        return turn, self._start(user_id, turn, self._embed(turn.prompt.content))
 
     def edit(
         self, user_id: str, message_id: str, content: str, model: str | None = None
     ) -> tuple[TurnStart, LiveReply]:
         """A new version of a prompt beside the old one, and a reply to it."""
-        old = self.store.get_message(user_id, message_id)
-        chat = self.store.get_chat(user_id, old.chat_id)
-        model = model or chat.model or self.catalog.default_model()
         embedding = self._embed(content)
-        turn = self.store.begin_edit(user_id, old.id, content, model, embedding)
-        return turn, self._start(user_id, turn, model, embedding)
+        turn = self.store.begin_edit(
+            user_id, message_id, content, self._model_choice(model), embedding
+        )
+        return turn, self._start(user_id, turn, embedding)
 
     def stop(self, user_id: str, reply_id: str) -> bool:
         """Ask a reply being written to stop; it ends ``incomplete`` with what it has."""
@@ -160,6 +152,16 @@ class ChatTurns:
 
     # -- generating ------------------------------------------------------------------------
 
+    def _model_choice(self, asked: str | None) -> ModelChoice:
+        """Which model answers: the one asked for, else the replaced reply's, else the
+        chat's, else the default. The store applies it inside the turn's transaction."""
+
+        def choose(chat: Chat, replaced: Message | None) -> str:
+            earlier = replaced.model if replaced is not None else None
+            return asked or earlier or chat.model or self.catalog.default_model()
+
+        return choose
+
     def _embed(self, text: str) -> list[float] | None:
         """The text's vector, or None: a failed embedding never costs the person a prompt
         (``threadgraph embeddings backfill`` fills it in later)."""
@@ -173,10 +175,10 @@ class ChatTurns:
         self,
         user_id: str,
         turn: TurnStart,
-        model: str,
         embedding: list[float] | None,
         options: ContextOptions | None = None,
     ) -> LiveReply:
+        model = turn.reply.model or self.catalog.default_model()
         live = self.live.open(turn.reply.id)
         live.publish(
             ReplyEvent(

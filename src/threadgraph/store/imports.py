@@ -7,75 +7,94 @@ the uniqueness constraints: the one that loses reads again and finds everything 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any
 
-from neo4j import ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 
 from threadgraph.errors import Conflict, NotFound
 from threadgraph.models import ImportChat, ImportWrite
-from threadgraph.store.queries import Queries
-
-T = TypeVar("T")
-Write = Callable[[Callable[[ManagedTransaction], T]], T]
+from threadgraph.store import records
+from threadgraph.store.session import Database, Tx
 
 
-def write_chat(
-    write: Write[ImportWrite], q: Queries, user_id: str, chat: ImportChat
-) -> ImportWrite:
+def write_chat(db: Database, user_id: str, chat: ImportChat) -> ImportWrite:
     """The chat if it is new, the messages not yet there (with their FOLLOWS links) and
     HEAD. An id that belongs to someone else or to another chat is a Conflict and nothing
     of the conversation is written. A stored chat of the same id that shares none of the
     messages is not touched: the result says ``diverged``."""
-
-    def work(tx: ManagedTransaction) -> ImportWrite:
-        ids = [m.id for m in chat.messages]
-        state = tx.run(q["import_state"], chat_id=chat.id, ids=ids).single()
-        assert state is not None
-        if state["chat_exists"] and state["owner_id"] != user_id:
-            raise Conflict(f"chat id {chat.id} is already used by other data")
-        existing = set()
-        for found in state["existing"]:
-            if found["user_id"] != user_id or found["chat_id"] != chat.id:
-                raise Conflict(f"message id {found['id']} is already used by another chat")
-            existing.add(found["id"])
-        if state["chat_exists"] and state["stored"] and ids and not existing:
-            return ImportWrite(chat_created=False, messages_created=0, diverged=True)
-        new = [m for m in chat.messages if m.id not in existing]
-        if state["chat_exists"] and not new:
-            return ImportWrite(chat_created=False, messages_created=0)
-        row = tx.run(
-            q["import_write"],
-            user_id=user_id,
-            chat_id=chat.id,
-            create=not state["chat_exists"],
-            properties=chat.properties,
-            forked_from_id=chat.forked_from_id,
-            updated_at=chat.properties.get("updated_at"),
-            messages=[{"id": m.id, "properties": m.properties} for m in new],
-            links=[{"child": m.id, "parent": m.parent_id} for m in new if m.parent_id],
-            head_id=chat.head_id,
-        ).single()
-        if row is None:
-            raise NotFound(f"user {user_id} not found")
-        return ImportWrite(not state["chat_exists"], len(new), int(row["links_missing"]))
-
+    work = partial(_write_chat, user_id=user_id, chat=chat)
     try:
-        return write(work)
+        return db.write(work)
     except Conflict as error:
         if not _clash(error):
             raise
     # Another import wrote the same chat or messages between our read and our write; it
     # has committed, so reading again finds them there.
     try:
-        return write(work)
+        return db.write(work)
     except Conflict as error:
         if _clash(error):
             raise Conflict(
                 "already imported (by another import running at the same time)"
             ) from None
         raise
+
+
+def _write_chat(tx: Tx, user_id: str, chat: ImportChat) -> ImportWrite:
+    """One try at writing the conversation (see write_chat)."""
+    ids = [m.id for m in chat.messages]
+    state = tx.one("imports.state", chat_id=chat.id, ids=ids)
+    assert state is not None
+    if state["chat_exists"] and state["owner_id"] != user_id:
+        raise Conflict(f"chat id {chat.id} is already used by other data")
+    existing = set()
+    for found in state["existing"]:
+        if found["user_id"] != user_id or found["chat_id"] != chat.id:
+            raise Conflict(f"message id {found['id']} is already used by another chat")
+        existing.add(found["id"])
+    if state["chat_exists"] and state["stored"] and ids and not existing:
+        return ImportWrite(chat_created=False, messages_created=0, diverged=True)
+    new = [m for m in chat.messages if m.id not in existing]
+    if state["chat_exists"] and not new:
+        return ImportWrite(chat_created=False, messages_created=0)
+    row = tx.one(
+        "imports.write",
+        user_id=user_id,
+        chat_id=chat.id,
+        create=not state["chat_exists"],
+        properties=chat.properties,
+        forked_from_id=chat.forked_from_id,
+        updated_at=chat.properties.get("updated_at"),
+        messages=[{"id": m.id, "properties": m.properties} for m in new],
+        links=[{"child": m.id, "parent": m.parent_id} for m in new if m.parent_id],
+        head_id=chat.head_id,
+    )
+    if row is None:
+        raise NotFound(f"user {user_id} not found")
+    return ImportWrite(not state["chat_exists"], len(new), int(row["links_missing"]))
+
+
+def used_context(tx: Tx, user_id: str, edges: list[dict[str, Any]]) -> int:
+    """USED_CONTEXT edges between the person's messages (by graph id); returns how many
+    are there afterwards."""
+    row = tx.one("imports.used_context", user_id=user_id, edges=edges)
+    return int(row["linked"]) if row is not None else 0
+
+
+def exchanges_without_topics(tx: Tx, user_id: str, limit: int) -> list[tuple[str, str, str, str]]:
+    """(prompt id, prompt, reply id, reply) of imported exchanges not yet given topics."""
+    rows = tx.rows("imports.exchanges_without_topics", user_id=user_id, limit=limit)
+    return [(r["prompt_id"], r["prompt"], r["reply_id"], r["reply"]) for r in rows]
+
+
+def count_exchanges_without_topics(tx: Tx, user_id: str) -> int:
+    row = tx.one("imports.count_exchanges_without_topics", user_id=user_id)
+    return int(row["missing"]) if row is not None else 0
+
+
+def mark_topics_done(tx: Tx, user_id: str, reply_ids: list[str]) -> None:
+    tx.run("imports.mark_topics", user_id=user_id, ids=reply_ids, now=records.now())
 
 
 def _clash(error: Any) -> bool:

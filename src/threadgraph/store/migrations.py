@@ -1,10 +1,11 @@
 """Numbered, recorded schema migrations.
 
-Each file ``cypher/migrations/NNNN_name.cypher`` holds one or more statements separated
-by ``;``. They are applied in order at startup; each applied version is recorded as a
-``(:SchemaMigration {version, name, applied_at})`` node, so a later start applies only
-what is new. Statements are written to be idempotent (``IF NOT EXISTS``) so that two
-processes starting at once, or a crash between a statement and its record, do no harm.
+Each file ``threadgraph/cypher/migrations/NNNN_name.cypher`` (package data) holds one or
+more statements separated by ``;``. They are applied in order at startup; each applied
+version is recorded as a ``(:SchemaMigration {version, name, applied_at})`` node, so a
+later start applies only what is new. Statements are written to be idempotent (``IF NOT
+EXISTS``) so that two processes starting at once, or a crash between a statement and its
+record, do no harm.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import LiteralString, cast
+
+from threadgraph.store.queries import MIGRATIONS_DIR
 
 _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.cypher$")
 
@@ -24,7 +27,7 @@ class Migration:
     statements: list[LiteralString]
 
 
-def load_migrations(directory: Path) -> list[Migration]:
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     migrations = []
     for path in sorted(directory.glob("*.cypher")):
         match = _FILE.match(path.name)

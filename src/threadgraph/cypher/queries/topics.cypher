@@ -1,12 +1,12 @@
-// Topics: (:Message)-[:BELONGS_TO {score}]->(:Topic {id, user_id, name, normalized,
+// Topics (store/topics.py): (:Message)-[:BELONGS_TO {score}]->(:Topic {id, user_id, name, normalized,
 // embedding, created_at}). Topics belong to one person and are shared by their chats.
 
-// name: find_topic_exact
+// name: find_exact
 MATCH (t:Topic {user_id: $user_id, normalized: $normalized})
 RETURN t.normalized AS normalized
 LIMIT 1
 
-// name: find_topic_near
+// name: find_near
 // The person's nearest topic by meaning, if it is close enough to be the same one.
 CYPHER 25
 MATCH (t:Topic)
@@ -15,7 +15,7 @@ MATCH (t:Topic)
 WITH t, score WHERE score >= $duplicate_threshold
 RETURN t.normalized AS normalized
 
-// name: link_topic
+// name: link
 // Create the topic if it is new (MERGE on the constrained pair), and link the exchange's
 // messages to it.
 MERGE (t:Topic {user_id: $user_id, normalized: $normalized})
@@ -28,7 +28,7 @@ MERGE (m)-[b:BELONGS_TO]->(t)
 SET b.score = $score
 RETURN DISTINCT t.id AS id
 
-// name: list_topics
+// name: list
 MATCH (t:Topic {user_id: $user_id})<-[:BELONGS_TO]-(m:Message)-[:BELONGS_TO]->(c:Chat)
 WHERE c.deleted_at IS NULL
 RETURN t.id AS id, t.name AS name, count(DISTINCT m) AS messages, count(DISTINCT c) AS chats,
@@ -37,16 +37,15 @@ RETURN t.id AS id, t.name AS name, count(DISTINCT m) AS messages, count(DISTINCT
 ORDER BY chats DESC, messages DESC, last_used DESC
 LIMIT $limit
 
-// name: topic_detail
+// name: detail
 // One topic: where it came up, over time.
 MATCH (t:Topic {id: $topic_id, user_id: $user_id})
 MATCH (t)<-[b:BELONGS_TO]-(m:Message)-[:BELONGS_TO]->(c:Chat)
 WHERE c.deleted_at IS NULL
-RETURN t.name AS name, c.id AS chat_id, c.title AS chat_title, b.score AS score,
-       m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message
+RETURN t.name AS name, c.title AS chat_title, b.score AS score, @message(m) AS message
 ORDER BY m.created_at
 
-// name: chat_topics
+// name: of_chat
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
 MATCH (t:Topic)<-[b:BELONGS_TO]-(:Message)-[:BELONGS_TO]->(c)
 RETURN t.id AS id, t.name AS name, count(b) AS messages, max(b.score) AS score

@@ -1,6 +1,7 @@
-// Parts of the graph for export (services/export.py builds networkx graphs from them).
+// Parts of the graph for export and for drawing (store/export.py; services/export.py and
+// services/graph_view.py build networkx graphs from them).
 
-// name: export_user_nodes
+// name: user_nodes
 // A person's whole history: the user, every chat (hidden ones hold forks' history),
 // every message and every topic (with the messages' links to them).
 MATCH (u:User {id: $user_id})
@@ -20,7 +21,7 @@ CALL (u) {
 RETURN n.id AS id, labels(n)[0] AS label,
        CASE WHEN $embeddings THEN properties(n) ELSE n {.*, embedding: null} END AS properties
 
-// name: export_chat_nodes
+// name: chat_nodes
 // One chat: the user, the chat, its messages, and the history a fork continues (the
 // fork point's ancestry, with those messages' chats).
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(u:User {id: $user_id})
@@ -43,14 +44,14 @@ CALL (c, u) {
 RETURN n.id AS id, labels(n)[0] AS label,
        CASE WHEN $embeddings THEN properties(n) ELSE n {.*, embedding: null} END AS properties
 
-// name: export_relationships
+// name: relationships
 // Every relationship between the exported nodes (by their application ids).
 UNWIND $ids AS id
 MATCH (a {id: id})-[r]->(b)
 WHERE b.id IN $ids AND (a:User OR a:Chat OR a:Message OR a:Topic)
 RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS properties
 
-// name: export_topic_nodes
+// name: topic_nodes
 // One topic's neighbourhood: the topic, the messages about it, their chats, the user.
 MATCH (t:Topic {id: $topic_id, user_id: $user_id})
 MATCH (u:User {id: $user_id})
@@ -68,3 +69,9 @@ CALL (t, u) {
 // Vectors (1.5 KiB a message) only when asked for: reading them was most of the time.
 RETURN n.id AS id, labels(n)[0] AS label,
        CASE WHEN $embeddings THEN properties(n) ELSE n {.*, embedding: null} END AS properties
+
+// name: topic_links
+// The topics the given messages are about (Message-[:BELONGS_TO]->Topic), per message.
+UNWIND $ids AS id
+MATCH (m:Message {id: id, user_id: $user_id})-[r:BELONGS_TO]->(t:Topic {user_id: $user_id})
+RETURN m.id AS message_id, t.id AS topic_id, t.name AS name, r.score AS score

@@ -1,4 +1,5 @@
-// Bookkeeping for the numbered migrations in cypher/migrations/.
+// The schema (store/schema.py): bookkeeping for the numbered migrations in
+// cypher/migrations/, and what the indexes are.
 
 // name: ensure_migration_constraint
 CREATE CONSTRAINT schema_migration_version IF NOT EXISTS
@@ -15,3 +16,8 @@ ON CREATE SET m.name = $name, m.applied_at = $now
 
 // name: await_indexes
 CALL db.awaitIndexes($timeout_seconds)
+
+// name: vector_index_dimension
+SHOW VECTOR INDEXES YIELD name, options
+WHERE name = 'message_embedding'
+RETURN options.indexConfig.`vector.dimensions` AS dimension

@@ -1,31 +1,28 @@
-// Chats. Every query is scoped by the owner: (:Chat)-[:BELONGS_TO]->(:User {id: $user_id}).
-// A chat of another user matches nothing and is reported as not found.
+// Chats (store/chats.py). Every query is scoped by the owner:
+// (:Chat)-[:BELONGS_TO]->(:User {id: $user_id}). A chat of another user matches nothing
+// and is reported as not found; a deleted chat (deleted_at) is gone from every lookup.
 
-// name: chat_owner
+// name: owner
 // Who owns a chat id, whoever asks: used only to refuse reusing an id.
 MATCH (c:Chat {id: $chat_id})
 OPTIONAL MATCH (c)-[:BELONGS_TO]->(u:User)
 RETURN u.id AS owner_id
 
-// name: create_chat
+// name: create
 MATCH (u:User {id: $user_id})
 CREATE (c:Chat {
   id: $chat_id, title: $title, title_source: $title_source, model: $model,
   created_at: $now, updated_at: $now
 })
 CREATE (c)-[:BELONGS_TO]->(u)
-RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, null AS head_id,
-       null AS forked_from_id
+RETURN @chat(c) AS chat
 
-// name: get_chat
+// name: get
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
 WHERE c.deleted_at IS NULL
-OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
-OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
-RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
-       f.id AS forked_from_id
+RETURN @chat(c) AS chat
 
-// name: list_chats
+// name: page
 // Newest activity first, paged by keyset (updated_at, id) so pages stay stable while
 // new chats arrive.
 MATCH (c:Chat)-[:BELONGS_TO]->(:User {id: $user_id})
@@ -36,27 +33,31 @@ WHERE c.deleted_at IS NULL
 WITH c
 ORDER BY c.updated_at DESC, c.id DESC
 LIMIT $limit
-OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
-OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
-RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
-       f.id AS forked_from_id
-ORDER BY c.updated_at DESC, c.id DESC
+RETURN @chat(c) AS chat
 
-// name: rename_chat
+// name: update
+// Rename and/or choose the model (a null leaves that one as it is), in one write.
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
 WHERE c.deleted_at IS NULL
-SET c.title = $title, c.title_source = 'user'
-WITH c
-OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
-OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
-RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
-       f.id AS forked_from_id
+SET c.title = coalesce($title, c.title),
+    c.title_source = CASE WHEN $title IS NULL THEN c.title_source ELSE 'user' END,
+    c.model = coalesce($model, c.model)
+RETURN @chat(c) AS chat
 
-// name: lock_chat_for_delete
+// name: set_generated_title
+// A title made after the first exchange; never replaces one the person chose.
+MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
+WHERE c.title_source = 'default' AND c.deleted_at IS NULL
+SET c.title = $title, c.title_source = 'generated'
+RETURN c.id AS id
+
+// name: lock
+// Setting a property takes the chat node's write lock, so writes to one chat run one
+// after another and HEAD is moved by one transaction at a time.
 MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
 WHERE c.deleted_at IS NULL
 SET c.updated_at = $now
-RETURN c.id AS id
+RETURN @chat(c) AS chat
 
 // name: messages_needed_elsewhere
 // Messages of this chat that another chat's history runs through: a fork continues from
@@ -67,7 +68,7 @@ WHERE EXISTS { MATCH (n:Message)-[:FOLLOWS]->(anchor) WHERE NOT (n)-[:BELONGS_TO
 MATCH (anchor)-[:FOLLOWS*0..]->(m:Message)-[:BELONGS_TO]->(c)
 RETURN collect(DISTINCT m.id) AS needed
 
-// name: delete_chat_keeping
+// name: delete_keeping
 // Delete the chat's messages but the ones in $keep. With nothing to keep the chat goes
 // too; otherwise it stays, hidden (deleted_at), holding the kept history for its forks.
 MATCH (c:Chat {id: $chat_id})
@@ -86,42 +87,22 @@ CALL (c) {
 }
 RETURN deleted
 
-// name: hidden_chats
+// name: hidden
 // Deleted chats still holding history for forks: re-checked after every delete.
 MATCH (c:Chat)-[:BELONGS_TO]->(:User {id: $user_id})
 WHERE c.deleted_at IS NOT NULL
 RETURN c.id AS id
 
 // name: create_fork
+// A new chat FORKED_FROM a message of the person's (nothing copied), named after the
+// message's chat unless a title is given.
 MATCH (u:User {id: $user_id})
 MATCH (p:Message {id: $message_id})-[:BELONGS_TO]->(src:Chat)
 WHERE p.user_id = $user_id
 CREATE (c:Chat {
-  id: $chat_id, title: $title, title_source: 'fork', model: src.model,
-  created_at: $now, updated_at: $now
+  id: $chat_id, title: coalesce($title, trim(left(src.title + ' (fork)', $max_title_chars))),
+  title_source: 'fork', model: src.model, created_at: $now, updated_at: $now
 })
 CREATE (c)-[:BELONGS_TO]->(u)
 CREATE (c)-[:FORKED_FROM]->(p)
-RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, null AS head_id,
-       p.id AS forked_from_id
-
-// name: set_generated_title
-// A title made after the first exchange; never replaces one the person chose.
-MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
-WHERE c.title_source = 'default' AND c.deleted_at IS NULL
-SET c.title = $title, c.title_source = 'generated'
-RETURN c.id AS id
-
-// name: set_chat_model
-MATCH (c:Chat {id: $chat_id})-[:BELONGS_TO]->(:User {id: $user_id})
-WHERE c.deleted_at IS NULL
-SET c.model = $model
-WITH c
-OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
-OPTIONAL MATCH (c)-[:FORKED_FROM]->(f:Message)
-RETURN c {.id, .title, .title_source, .model, .created_at, .updated_at} AS chat, h.id AS head_id,
-       f.id AS forked_from_id
-
-// name: chat_title
-MATCH (c:Chat {id: $chat_id})
-RETURN c.title AS title
+RETURN @chat(c) AS chat

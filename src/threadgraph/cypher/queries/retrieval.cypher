@@ -1,6 +1,7 @@
-// Memory: earlier exchanges of the same user, found by meaning and by words.
+// Finding what a person said before (store/retrieval.py): memory for a new reply,
+// search, what a reply was built from, and the vectors behind them.
 
-// name: memory_candidates
+// name: memory
 // The vector index (filtered by user inside the index query; skipped when $embedding is
 // null), the full-text index (the user's id is indexed too: $scoped_keywords asks for
 // theirs, and the WHERE below re-checks; skipped when $keywords is empty) and shared topics (skipped when $topic_limit is 0), each hit turned into its
@@ -58,13 +59,44 @@ WITH m, score, via, c,
      CASE m.role WHEN 'user' THEN m ELSE up END AS prompt,
      CASE m.role WHEN 'user' THEN down ELSE m END AS reply
 WHERE prompt IS NOT NULL AND reply IS NOT NULL AND NOT prompt.id IN $exclude_ids
-// The prompt's time as microseconds since the epoch, as in branch_window: decoding up to
+// The prompt's time as microseconds since the epoch, as in @message(m): decoding up to
 // 80 DateTimes per assembly was a third of the client's share of this query.
 RETURN via, score, c.id AS chat_id, c.title AS chat_title,
        prompt {.id, .content,
                created_at: prompt.created_at.epochSeconds * 1000000 + prompt.created_at.microsecond} AS prompt,
        reply {.id, .content} AS reply
 ORDER BY via, score DESC
+
+// name: search
+// Search one user's messages by meaning (vector index, user filter inside the index
+// query) and by words (full-text index, the user's id indexed beside the text and asked
+// for in $scoped_keywords, re-checked after), with optional chat, role
+// and date filters; each hit says whether it lies on its chat's active branch.
+CYPHER 25
+CALL () {
+  MATCH (m:Message)
+    SEARCH m IN (VECTOR INDEX message_embedding FOR $embedding WHERE m.user_id = $user_id LIMIT $limit)
+    SCORE AS score
+  // A cosine index's SCORE is (1 + cos) / 2: the floor and the returned score are cosines.
+  WITH m, 2 * score - 1 AS score WHERE score >= $vector_floor
+  RETURN m, score, 'vector' AS via
+  UNION ALL
+  WITH 1 AS _ WHERE $keywords <> ''
+  CALL db.index.fulltext.queryNodes('message_content', $scoped_keywords, {limit: $limit})
+    YIELD node, score
+  WITH node AS m, score WHERE m.user_id = $user_id
+  RETURN m, score, 'keyword' AS via
+}
+WITH m, score, via
+MATCH (m)-[:BELONGS_TO]->(c:Chat)
+WHERE c.deleted_at IS NULL
+  AND ($chat_id IS NULL OR c.id = $chat_id)
+  AND ($role IS NULL OR m.role = $role)
+  AND ($since IS NULL OR m.created_at >= $since)
+  AND ($until IS NULL OR m.created_at < $until)
+OPTIONAL MATCH (c)-[:HEAD]->(h:Message)
+RETURN via, score, c.title AS chat_title, @message(m) AS message,
+       h IS NOT NULL AND EXISTS { MATCH (h)-[:FOLLOWS*0..]->(m) } AS on_active_branch
 
 // name: warm_up_subject
 // The most recent complete prompt with a vector, in a live chat: the server assembles
@@ -80,12 +112,7 @@ RETURN m.user_id AS user_id, c.id AS chat_id, m.id AS message_id, m.content AS c
        m.embedding AS embedding
 LIMIT 1
 
-// name: vector_index_dimension
-SHOW VECTOR INDEXES YIELD name, options
-WHERE name = 'message_embedding'
-RETURN options.indexConfig.`vector.dimensions` AS dimension
-
-// name: messages_missing_embeddings
+// name: missing_embeddings
 MATCH (m:Message)
 WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
 RETURN m.id AS id, m.content AS content
@@ -96,17 +123,27 @@ MATCH (m:Message)
 WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
 RETURN count(m) AS missing
 
-// name: set_embeddings
-UNWIND $rows AS row
-MATCH (m:Message {id: row.id})
-SET m.embedding = row.embedding
-
 // name: provenance
 // What a reply was built from: USED_CONTEXT edges in rank order, with the chats.
 MATCH (r:Message {id: $message_id})
 WHERE r.user_id = $user_id
 MATCH (r)-[u:USED_CONTEXT]->(m:Message)-[:BELONGS_TO]->(c:Chat)
-RETURN u.via AS via, u.score AS score, u.rank AS rank, c.id AS chat_id, c.title AS chat_title,
-       m {.id, .user_id, .role, .content, .status, .model, .created_at, .tokens, .prompt_tokens, .error} AS message,
-       [(m)-[:FOLLOWS]->(parent) | parent.id][0] AS parent_id
+RETURN u.via AS via, u.score AS score, u.rank AS rank, c.title AS chat_title, @message(m) AS message
 ORDER BY u.rank
+
+// name: missing_embeddings_of
+// One person's messages still without a vector (the import's embedding pass).
+MATCH (m:Message {user_id: $user_id})
+WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
+RETURN m.id AS id, m.content AS content
+LIMIT $limit
+
+// name: count_missing_embeddings_of
+MATCH (m:Message {user_id: $user_id})
+WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
+RETURN count(m) AS missing
+
+// name: set_embeddings
+UNWIND $rows AS row
+MATCH (m:Message {id: row.id})
+SET m.embedding = row.embedding

@@ -1,7 +1,7 @@
 // Import of exported histories (services/imports). One conversation per transaction:
-// import_state (what is already there), then import_write (what is new).
+// state (what is already there), then write (what is new).
 
-// name: import_state
+// name: state
 // Whether the chat exists and whose it is, how many messages it holds, and which of the
 // messages are already there (with their owner and chat): the import adds only what is
 // missing.
@@ -16,7 +16,7 @@ CALL () {
 }
 RETURN c IS NOT NULL AS chat_exists, owner.id AS owner_id, stored, existing
 
-// name: import_write
+// name: write
 // One conversation in one statement: the chat when it is new ($create: owned by the
 // importing person, with the fork point it continues from), the new messages (UNWIND),
 // their FOLLOWS links (a parent may be an earlier message of the chat or, for a fork,
@@ -60,7 +60,7 @@ CALL (c) {
 }
 RETURN size($links) - linked AS links_missing
 
-// name: import_used_context
+// name: used_context
 // What replies were built from (threadgraph exports), once every chat is written; both
 // ends must be the importing person's. MERGE: importing the file again adds nothing.
 UNWIND $edges AS edge
@@ -72,19 +72,7 @@ MERGE (a)-[u:USED_CONTEXT {via: edge.via, rank: edge.rank}]->(b)
 ON CREATE SET u.score = edge.score
 RETURN count(u) AS linked
 
-// name: import_missing_embeddings
-// One person's messages still without a vector (the import's embedding pass).
-MATCH (m:Message {user_id: $user_id})
-WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
-RETURN m.id AS id, m.content AS content
-LIMIT $limit
-
-// name: import_count_missing_embeddings
-MATCH (m:Message {user_id: $user_id})
-WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
-RETURN count(m) AS missing
-
-// name: import_exchanges_without_topics
+// name: exchanges_without_topics
 // Imported replies (with their prompt) whose topics have not been extracted yet:
 // `topics_at` marks the done ones, so an interrupted pass picks up where it stopped.
 MATCH (r:Message {user_id: $user_id, role: 'assistant', status: 'complete'})
@@ -93,13 +81,13 @@ MATCH (r)-[:FOLLOWS]->(p:Message {role: 'user'})
 RETURN p.id AS prompt_id, p.content AS prompt, r.id AS reply_id, r.content AS reply
 LIMIT $limit
 
-// name: import_count_exchanges_without_topics
+// name: count_exchanges_without_topics
 MATCH (r:Message {user_id: $user_id, role: 'assistant', status: 'complete'})
 WHERE r.source IS NOT NULL AND r.topics_at IS NULL
   AND EXISTS { MATCH (r)-[:FOLLOWS]->(:Message {role: 'user'}) }
 RETURN count(r) AS missing
 
-// name: import_mark_topics
+// name: mark_topics
 UNWIND $ids AS id
 MATCH (m:Message {id: id})
 WHERE m.user_id = $user_id

@@ -1,0 +1,16 @@
+// How a record is projected, written once (store/records.py reads these shapes).
+// A fragment is used as @name(variable) in any query file; its own inner variables are
+// spelled so they cannot meet a query's.
+
+// fragment: message(m)
+// created_at as microseconds since the epoch: the driver's DateTime decoding was a
+// measurable part of every context assembly, an integer costs nothing (same instant).
+m {.id, .user_id, .role, .content, .status, .model, .tokens, .prompt_tokens, .error,
+   created_at: m.created_at.epochSeconds * 1000000 + m.created_at.microsecond,
+   chat_id: [(m)-[:BELONGS_TO]->(of_chat:Chat) | of_chat.id][0],
+   parent_id: [(m)-[:FOLLOWS]->(of_parent:Message) | of_parent.id][0]}
+
+// fragment: chat(c)
+c {.id, .title, .title_source, .model, .created_at, .updated_at,
+   head_id: [(c)-[:HEAD]->(of_head:Message) | of_head.id][0],
+   forked_from_id: [(c)-[:FORKED_FROM]->(of_fork:Message) | of_fork.id][0]}

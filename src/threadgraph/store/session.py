@@ -1,0 +1,127 @@
+"""The connection to Neo4j: one driver per process, transactions, error translation.
+
+Every use of the store runs in ONE managed transaction (``read`` / ``write``): the driver
+retries transient failures within ``neo4j_max_retry_seconds``, so the work passed in must
+be safe to repeat (it only reads and writes through its :class:`Tx`). The aggregates
+(``store/chats.py`` ...) take an open :class:`Tx`; a use case made of several steps runs
+them all in the one transaction it was given.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import exceptions as neo4j_errors
+
+from threadgraph.config import Settings
+from threadgraph.errors import Conflict, Unavailable
+from threadgraph.store.queries import Queries
+
+T = TypeVar("T")
+
+_QUERIES = Queries.load()  # once per process: the package's own files
+
+
+class Tx:
+    """An open transaction that runs named queries, checking their parameters first."""
+
+    def __init__(self, tx: ManagedTransaction, queries: Queries) -> None:
+        self._tx = tx
+        self._queries = queries
+
+    def rows(self, query: str, /, **parameters: Any) -> list[neo4j.Record]:
+        return list(self._result(query, parameters))
+
+    def one(self, query: str, /, **parameters: Any) -> neo4j.Record | None:
+        """The single row, or None; more than one row is a bug in the query."""
+        return self._result(query, parameters).single(strict=False)
+
+    def run(self, query: str, /, **parameters: Any) -> None:
+        self._result(query, parameters).consume()
+
+    def _result(self, name: str, parameters: dict[str, Any]) -> neo4j.Result:
+        query = self._queries[name]
+        query.check(parameters)
+        return self._tx.run(query.text, parameters)
+
+
+class Database:
+    def __init__(self, driver: Driver, database: str, queries: Queries = _QUERIES) -> None:
+        self._driver = driver
+        self._database = database
+        self.queries = queries
+        self._lock = threading.Lock()
+        self._transactions = 0
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Database:
+        auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
+        driver = GraphDatabase.driver(
+            settings.effective_neo4j_uri,
+            auth=auth,
+            max_transaction_retry_time=settings.neo4j_max_retry_seconds,
+            connection_acquisition_timeout=settings.neo4j_max_retry_seconds,
+            connection_timeout=5.0,
+            # "property key does not exist" on a fresh database is noise, not a problem;
+            # informational notes would be logged for every query.
+            notifications_disabled_classifications=["UNRECOGNIZED"],
+            notifications_min_severity="WARNING",
+        )
+        return cls(driver, settings.neo4j_database)
+
+    @property
+    def transactions(self) -> int:
+        """Transactions begun so far (retries count again): what a use case costs in
+        round trips, read by the tests that keep each use case to one."""
+        return self._transactions
+
+    def using(self, queries: Queries) -> Database:
+        """The same connection running another set of queries (the benchmarks' own)."""
+        return Database(self._driver, self._database, queries)
+
+    def read(self, work: Callable[[Tx], T]) -> T:
+        with translated(), self.session() as session:
+            return session.execute_read(self._counted(work))
+
+    def write(self, work: Callable[[Tx], T]) -> T:
+        with translated(), self.session() as session:
+            return session.execute_write(self._counted(work))
+
+    def server_agent(self) -> str:
+        with translated():
+            return str(self._driver.get_server_info().agent)
+
+    @contextmanager
+    def session(self) -> Iterator[neo4j.Session]:
+        """A session for what cannot run in a managed transaction (schema commands)."""
+        with self._driver.session(database=self._database) as session:
+            yield session
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def _counted(self, work: Callable[[Tx], T]) -> Callable[[ManagedTransaction], T]:
+        def counted(tx: ManagedTransaction) -> T:
+            with self._lock:
+                self._transactions += 1
+            return work(Tx(tx, self.queries))
+
+        return counted
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Driver errors become threadgraph errors; the API maps those to HTTP statuses."""
+    try:
+        yield
+    except neo4j_errors.ConstraintError as error:
+        raise Conflict(f"the write clashes with stored data: {error.message}") from error
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
+        raise Unavailable(f"Neo4j is unavailable: {error}") from error
+    except neo4j_errors.AuthError as error:
+        raise Unavailable(f"Neo4j refused the credentials: {error.message}") from error
