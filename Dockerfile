@@ -4,13 +4,11 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    HF_HUB_OFFLINE=1 \
-    THREADGRAPH_CYPHER_DIR=/app/cypher
+    HF_HUB_OFFLINE=1
 
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY src ./src
-COPY cypher ./cypher
 RUN pip install --no-cache-dir -c constraints.txt .
 
 EXPOSE 8000

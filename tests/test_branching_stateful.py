@@ -130,7 +130,7 @@ def test_branching_matches_the_reference_model(
             target = data.draw(st.sampled_from(messages))
             if len(self.model.children_in_chat(target, chat)) > 1:
                 event("switch to a message with several children")
-            stored = store.switch_head(self.user, chat, target)
+            stored = store.update_chat(self.user, chat, head_id=target)
             self.model.switch(chat, target)
             assert stored.head_id == self.model.chats[chat].head
 
@@ -141,7 +141,7 @@ def test_branching_matches_the_reference_model(
                 return
             source = data.draw(st.sampled_from(self.model.all_messages()))
             event("fork")
-            chat = store.fork_chat(self.user, source)
+            chat, _ = store.fork_chat(self.user, source)
             assert chat.forked_from_id == source
             self.model.chats[chat.id] = ModelChat(chat.id, forked_from=source)
 

@@ -77,7 +77,7 @@ def test_list_rejects_bad_limit_and_cursor(store: Neo4jStore, user: User) -> Non
 
 def test_rename(store: Neo4jStore, user: User) -> None:
     chat = store.create_chat(user.id, "old")
-    renamed = store.rename_chat(user.id, chat.id, "new name")
+    renamed = store.update_chat(user.id, chat.id, title="new name")
     assert renamed.title == "new name"
     assert store.get_chat(user.id, chat.id).title == "new name"
 

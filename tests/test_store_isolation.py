@@ -25,7 +25,7 @@ def test_another_users_chat_is_not_found_everywhere(
     assert store.list_chats(b).chats == []
     calls: dict[str, Callable[[], object]] = {
         "get_chat": lambda: store.get_chat(b, chat.id),
-        "rename_chat": lambda: store.rename_chat(b, chat.id, "mine now"),
+        "rename_chat": lambda: store.update_chat(b, chat.id, title="mine now"),
         "delete_chat": lambda: store.delete_chat(b, chat.id),
         "append_message": lambda: store.append_message(b, chat.id, NewMessage(Role.USER, "hi")),
         "get_message": lambda: store.get_message(b, prompt.id),

@@ -59,20 +59,16 @@ def create_chat(body: ChatCreate, store: StoreDep, user_id: UserIdDep) -> ChatPu
 
 @router.get("/{chat_id}", response_model=ChatDetail)
 def get_chat(chat_id: str, store: StoreDep, user_id: UserIdDep) -> ChatDetail:
-    chat = store.get_chat(user_id, chat_id)
-    branch = store.active_branch(user_id, chat.id)
+    chat, branch = store.chat_with_branch(user_id, chat_id)
     return ChatDetail(chat=ChatPublic.of(chat), messages=[MessagePublic.of(m) for m in branch])
 
 
 @router.patch("/{chat_id}", response_model=ChatPublic)
 def update_chat(chat_id: str, body: ChatUpdate, store: StoreDep, user_id: UserIdDep) -> ChatPublic:
-    chat = store.get_chat(user_id, chat_id)
-    if body.title is not None:
-        chat = store.rename_chat(user_id, chat.id, body.title)
-    if body.model is not None:
-        chat = store.set_chat_model(user_id, chat.id, body.model)
-    if body.head_id is not None:
-        chat = store.switch_head(user_id, chat.id, body.head_id)
+    """Rename, choose the model and/or show another branch: all of it, or nothing."""
+    chat = store.update_chat(
+        user_id, chat_id, title=body.title, model=body.model, head_id=body.head_id
+    )
     return ChatPublic.of(chat)
 
 

@@ -63,8 +63,7 @@ def fork(
     message_id: str, store: StoreDep, user_id: UserIdDep, body: ForkRequest | None = None
 ) -> ChatDetail:
     """A new chat continuing from this message; its history is shared, not copied."""
-    chat = store.fork_chat(user_id, message_id, title=(body or ForkRequest()).title)
-    branch = store.active_branch(user_id, chat.id)
+    chat, branch = store.fork_chat(user_id, message_id, title=(body or ForkRequest()).title)
     return ChatDetail(chat=ChatPublic.of(chat), messages=[MessagePublic.of(m) for m in branch])
 
 

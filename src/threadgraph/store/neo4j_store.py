@@ -153,25 +153,24 @@ class Neo4jStore:
 
         return self.db.write(work)
 
-    def rename_chat(self, user_id: str, chat_id: str, title: str) -> Chat:
-        return self.update_chat(user_id, chat_id, title=title)
-
-    def set_chat_model(self, user_id: str, chat_id: str, model: str) -> Chat:
-        return self.update_chat(user_id, chat_id, model=model)
-
-    def switch_head(self, user_id: str, chat_id: str, message_id: str) -> Chat:
-        return self.update_chat(user_id, chat_id, head_id=message_id)
-
     def set_generated_title(self, user_id: str, chat_id: str, title: str) -> bool:
         title = self._title(title)
         return self.db.write(lambda tx: chats.set_generated_title(tx, user_id, chat_id, title))
 
     delete_chat = _writing(chats.delete)
 
-    def fork_chat(self, user_id: str, message_id: str, title: str | None = None) -> Chat:
+    def fork_chat(
+        self, user_id: str, message_id: str, title: str | None = None
+    ) -> tuple[Chat, list[Message]]:
+        """A new chat continuing from ``message_id``, and the history it shows."""
         title = self._title(title) if title else None
         limit = self._settings.max_title_chars
-        return self.db.write(lambda tx: chats.fork(tx, user_id, message_id, title, limit))
+
+        def work(tx: Tx) -> tuple[Chat, list[Message]]:
+            chat = chats.fork(tx, user_id, message_id, title, limit)
+            return chat, branches.active(tx, chat, user_id)
+
+        return self.db.write(work)
 
     # -- writing turns --------------------------------------------------------------------
 
@@ -224,8 +223,6 @@ class Neo4jStore:
 
     def active_branch(self, user_id: str, chat_id: str) -> list[Message]:
         return self.chat_with_branch(user_id, chat_id)[1]
-
-    ancestry = _reading(branches.ancestry)
 
     def recent_branch(
         self,
