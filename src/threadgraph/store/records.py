@@ -10,12 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from threadgraph.errors import Conflict, InvalidInput, NotFound
 from threadgraph.models import Chat, Message, NewMessage, Role, Status, User
+from threadgraph.rules import check_id
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -40,8 +40,8 @@ def instant(value: Any) -> datetime:
 def lookup_id(value: str, what: str) -> str:
     """An id used to look something up: a malformed one simply finds nothing."""
     try:
-        return str(uuid.UUID(value))
-    except (ValueError, AttributeError, TypeError):
+        return check_id(value, what)
+    except InvalidInput:
         raise NotFound(f"{what} {value!r} not found") from None
 
 
