@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from threadgraph.config import Settings
-from threadgraph.errors import InvalidInput, ThreadgraphError
+from threadgraph.errors import InvalidInput, ModelError, ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status, TurnStart
-from threadgraph.ports import Embedder, ModelError, Usage
+from threadgraph.ports import Embedder, Usage
 from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler, ContextOptions
 from threadgraph.services.live_replies import LiveReplies, LiveReply, ReplyEvent
