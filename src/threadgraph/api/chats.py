@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from threadgraph.api.deps import StoreDep, TurnsDep, UserIdDep
+from threadgraph.api.deps import SettingsDep, StoreDep, TurnsDep, UserIdDep
 from threadgraph.api.replies import respond_with_turn
 from threadgraph.api.schemas import (
     ChatCreate,
@@ -114,7 +114,7 @@ def delete_chat(chat_id: str, store: StoreDep, user_id: UserIdDep) -> Response:
     responses=SSE_DOC,  # type: ignore[arg-type]
 )
 def send_message(
-    chat_id: str, body: MessageCreate, turns: TurnsDep, user_id: UserIdDep
+    chat_id: str, body: MessageCreate, turns: TurnsDep, settings: SettingsDep, user_id: UserIdDep
 ) -> StreamingResponse | JSONResponse:
     """Store the prompt, then stream the reply (or return it whole with stream=false)."""
     turn, live = turns.send(
@@ -126,7 +126,7 @@ def send_message(
         model=body.model,
         options=context_options(turns, body.context),
     )
-    return respond_with_turn(turns, turn, live, body.stream)
+    return respond_with_turn(turns, settings, turn, live, body.stream)
 
 
 @router.post("/{chat_id}/context", response_model=ContextPreview)
