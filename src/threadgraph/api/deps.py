@@ -6,6 +6,7 @@ Routers take the services they use from here, never one service from inside anot
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -29,39 +30,27 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_store(services: ServicesDep) -> Neo4jStore:
-    return services.store
+def _service(name: str) -> Callable[[Services], object]:
+    """A dependency giving one service of the process (the alias below types it)."""
+
+    def get(services: ServicesDep) -> object:
+        return getattr(services, name)
+
+    get.__name__ = f"get_{name}"
+    return get
 
 
-def get_settings(services: ServicesDep) -> Settings:
-    return services.settings
+StoreDep = Annotated[Neo4jStore, Depends(_service("store"))]
+SettingsDep = Annotated[Settings, Depends(_service("settings"))]
+TurnsDep = Annotated[ChatTurns, Depends(_service("turns"))]
+SearchDep = Annotated[Search, Depends(_service("search"))]
+EmbedderDep = Annotated[Embedder, Depends(_service("embedder"))]
+CatalogDep = Annotated[ModelCatalog, Depends(_service("catalog"))]
+AssemblerDep = Annotated[ContextAssembler, Depends(_service("assembler"))]
+WarmUpDep = Annotated[WarmUp, Depends(_service("warm_up"))]
 
 
-def get_turns(services: ServicesDep) -> ChatTurns:
-    return services.turns
-
-
-def get_search(services: ServicesDep) -> Search:
-    return services.search
-
-
-def get_embedder(services: ServicesDep) -> Embedder:
-    return services.embedder
-
-
-def get_catalog(services: ServicesDep) -> ModelCatalog:
-    return services.catalog
-
-
-def get_assembler(services: ServicesDep) -> ContextAssembler:
-    return services.assembler
-
-
-def get_warm_up(services: ServicesDep) -> WarmUp:
-    return services.warm_up
-
-
-def get_user_id(settings: Annotated[Settings, Depends(get_settings)]) -> str:
+def get_user_id(settings: SettingsDep) -> str:
     """Local mode: every request acts as the one local user made at startup.
 
     Per-user API keys will replace this dependency; nothing below the API changes.
@@ -69,12 +58,4 @@ def get_user_id(settings: Annotated[Settings, Depends(get_settings)]) -> str:
     return settings.local_user_id
 
 
-StoreDep = Annotated[Neo4jStore, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-TurnsDep = Annotated[ChatTurns, Depends(get_turns)]
-SearchDep = Annotated[Search, Depends(get_search)]
-EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
-CatalogDep = Annotated[ModelCatalog, Depends(get_catalog)]
-AssemblerDep = Annotated[ContextAssembler, Depends(get_assembler)]
-WarmUpDep = Annotated[WarmUp, Depends(get_warm_up)]
 UserIdDep = Annotated[str, Depends(get_user_id)]
