@@ -12,8 +12,8 @@ from dataclasses import fields
 from pathlib import Path
 
 from threadgraph.config import SOURCE_ROOT, Settings
+from threadgraph.context_knobs import ContextOptions
 from threadgraph.local_neo4j import LocalNeo4j
-from threadgraph.services.context import ContextOptions
 
 
 @contextmanager

@@ -39,10 +39,11 @@ from typing import Any
 
 from bench.harness import bench_neo4j, parse_variant, percentiles
 from threadgraph.config import Settings
+from threadgraph.context_knobs import ContextOptions
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.models import Message, Role, Status
 from threadgraph.rules import new_id
-from threadgraph.services.context import AssembledContext, ContextAssembler, ContextOptions
+from threadgraph.services.context import AssembledContext, ContextAssembler
 from threadgraph.services.imports.enrich import embed_missing
 from threadgraph.services.imports.service import Importer
 from threadgraph.services.imports.tree import graph_id

@@ -14,10 +14,11 @@ import random
 from dataclasses import dataclass, field
 
 from tests.synthetic_history import ACK, person_history
+from threadgraph.context_knobs import ContextOptions
 from threadgraph.models import NewMessage, Role
 from threadgraph.ports import Embedder
 from threadgraph.rules import new_id
-from threadgraph.services.context import ContextAssembler, ContextOptions, keyword_query
+from threadgraph.services.context import ContextAssembler, keyword_query
 from threadgraph.services.fusion import fuse
 from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
 from threadgraph.store import Neo4jStore

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from threadgraph.context_knobs import DEFAULTS as KNOBS
+
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -83,16 +85,17 @@ class Settings(BaseSettings):
     # Upper bound on tokens a model may generate for one reply.
     max_reply_tokens: int = 1024
     # Context assembly (tokens counted with the embedding model's WordPiece tokenizer).
-    branch_budget_tokens: int = 3000  # newest turns of the branch kept first
-    memory_enabled: bool = True
-    memory_k: int = 5  # earlier exchanges at most
-    memory_budget_tokens: int = 1000
-    memory_vector_floor: float = 0.35  # cosine similarity below which a memory is noise
-    memory_candidates: int = 20  # fetched from each index before fusion
-    memory_keyword_weight: float = 1.0  # full-text vs vector (1.0) in the fusion
-    memory_topic_weight: float = 0.0  # shared topics in the rank fusion; 0 = off
-    memory_topic_floor: float = 0.5  # question-to-topic similarity for a topic to count
-    memory_fusion: Literal["rrf", "score"] = "score"  # or "rrf" (services/fusion.py)
+    # Each one's default and meaning: context_knobs.ContextOptions (named in its knob).
+    branch_budget_tokens: int = KNOBS.branch_budget_tokens
+    memory_enabled: bool = KNOBS.memory
+    memory_k: int = KNOBS.k
+    memory_budget_tokens: int = KNOBS.memory_budget_tokens
+    memory_vector_floor: float = KNOBS.vector_floor
+    memory_candidates: int = KNOBS.candidates
+    memory_keyword_weight: float = KNOBS.keyword_weight
+    memory_topic_weight: float = KNOBS.topic_weight
+    memory_topic_floor: float = KNOBS.topic_floor
+    memory_fusion: Literal["rrf", "score"] = KNOBS.fusion  # type: ignore[assignment]
     # Context assemblies run in the background after a start, so the JVM has compiled
     # Neo4j's search code before people ask (services/warm_up.py); 0 turns it off.
     warm_up_reads: int = 1000

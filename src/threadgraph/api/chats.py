@@ -25,7 +25,8 @@ from threadgraph.api.schemas import (
     TreeNode,
     TurnPublic,
 )
-from threadgraph.services.context import ContextAssembler, ContextOptions
+from threadgraph.context_knobs import ContextOptions
+from threadgraph.services.context import ContextAssembler
 
 router = APIRouter(prefix="/api/chats", tags=["chats"])
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from threadgraph.context_knobs import ContextOptions, per_request
 from threadgraph.models import Chat, Message
 
 
@@ -116,19 +117,34 @@ class ChatDetail(BaseModel):
     messages: list[MessagePublic] = Field(description="The active branch, root to HEAD")
 
 
-class ContextKnobs(RequestBody):
-    """Per-request overrides of the context assembly defaults (see the README)."""
+def _knob_fields() -> dict[str, Any]:
+    """Each per-request knob of ``context_knobs.ContextOptions``: optional (None keeps the
+    default), with the knob's bounds and meaning."""
+    types = get_type_hints(ContextOptions)
+    made: dict[str, Any] = {}
+    for knob in per_request():
+        meta = knob.metadata
+        kind = Literal[meta["choices"]] if meta["choices"] else types[knob.name]
+        bounds = {"ge": meta["low"], "le": meta["high"]}
+        made[knob.name] = (
+            kind | None,
+            Field(default=None, description=meta["doc"] or None, **bounds),
+        )
+    return made
 
-    memory: bool | None = Field(default=None, description="Draw on earlier chats")
-    k: int | None = Field(default=None, ge=0, le=50, description="Earlier exchanges at most")
-    vector_floor: float | None = Field(default=None, ge=-1, le=1)
-    branch_budget_tokens: int | None = Field(default=None, ge=1, le=200_000)
-    memory_budget_tokens: int | None = Field(default=None, ge=0, le=100_000)
-    keyword_weight: float | None = Field(default=None, ge=0, le=10)
-    topic_weight: float | None = Field(default=None, ge=0, le=10)
-    topic_floor: float | None = Field(default=None, ge=-1, le=1)
-    fusion: Literal["rrf", "score"] | None = Field(
-        default=None, description="Fuse the methods by normalised scores or by ranks"
+
+if TYPE_CHECKING:
+
+    class ContextKnobs(RequestBody):
+        """Per-request overrides of the context assembly defaults (see the README)."""
+
+else:
+    ContextKnobs = create_model(
+        "ContextKnobs",
+        __base__=RequestBody,
+        __doc__="Per-request overrides of the context assembly defaults (see the README).",
+        __module__=__name__,
+        **_knob_fields(),
     )
 
 

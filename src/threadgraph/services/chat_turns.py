@@ -22,12 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from threadgraph.config import Settings
+from threadgraph.context_knobs import ContextOptions
 from threadgraph.errors import InvalidInput, ModelError, ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status, TurnStart
 from threadgraph.ports import Embedder, Usage
 from threadgraph.rules import check_new_message
-from threadgraph.services.context import AssembledContext, ContextAssembler, ContextOptions
+from threadgraph.services.context import AssembledContext, ContextAssembler
 from threadgraph.services.live_replies import LiveReplies, LiveReply
 from threadgraph.services.model_topics import extract_topics_with_model
 from threadgraph.services.reply_events import Delta, ReplyEvent, Started, outcome, replay

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from threadgraph.config import Settings
+from threadgraph.context_knobs import ContextOptions
 from threadgraph.models import ContextSource, MemoryHit, Message, Status
 from threadgraph.ports import PromptMessage, TokenCounter
 from threadgraph.services.fusion import Memory, fuse
@@ -42,40 +43,6 @@ STOPWORDS = frozenset(
         "please thanks thank"
     ).split()
 )
-
-
-@dataclass(frozen=True)
-class ContextOptions:
-    """Knobs for one assembly; defaults come from Settings."""
-
-    memory: bool = True
-    k: int = 5
-    vector_floor: float = 0.35
-    branch_budget_tokens: int = 3000
-    memory_budget_tokens: int = 1000
-    candidates: int = 20
-    keyword_weight: float = 1.0  # the full-text ranking's weight in the fusion (vector: 1)
-    topic_weight: float = 0.0  # the shared-topic ranking's weight; 0 leaves it out
-    topic_floor: float = 0.5  # question-to-topic similarity for a topic to count
-    fusion: str = "score"  # how the rankings are fused: "rrf" or "score" (services/fusion.py)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ContextOptions:
-        return cls(
-            memory=settings.memory_enabled,
-            k=settings.memory_k,
-            vector_floor=settings.memory_vector_floor,
-            branch_budget_tokens=settings.branch_budget_tokens,
-            memory_budget_tokens=settings.memory_budget_tokens,
-            candidates=settings.memory_candidates,
-            keyword_weight=settings.memory_keyword_weight,
-            topic_weight=settings.memory_topic_weight,
-            topic_floor=settings.memory_topic_floor,
-            fusion=settings.memory_fusion,
-        )
-
-    def with_overrides(self, **overrides: object) -> ContextOptions:
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,31 @@ Each method (vector, keyword, topic) finds exchanges with its own score. Two fus
   best is 1, the worst 0), then summed with the weights. A method that is sure (one hit
   far ahead) counts more than one that is not.
 
-One entry per exchange (a prompt and its reply), keyed by the prompt's id; its best hit
-per method counts.
+Memories get one entry per exchange (a prompt and its reply), keyed by the prompt's id;
+its best hit per method counts. Search fuses its keyword and vector hits of messages with
+the same function (:func:`fuse_ranked`), by ranks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from threadgraph.models import MemoryHit
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the top ranks' weight
 METHODS = ("vector", "keyword", "topic")
 FUSIONS = ("rrf", "score")
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class Fused(Generic[Item]):
+    item: Item  # its best-ranked hit
+    score: float  # the fused score (see the module's docstring for each fusion)
+    ranks: dict[str, int]  # rank per method that found it (1 = best)
 
 
 @dataclass(frozen=True)
@@ -31,39 +42,56 @@ class Memory:
     ranks: dict[str, int]  # rank per retrieval method that found it (1 = best)
 
 
+def fuse_ranked(
+    hits: Iterable[Item],
+    method: Callable[[Item], str],
+    key: Callable[[Item], str],
+    score: Callable[[Item], float],
+    weights: Mapping[str, float],
+    fusion: str = "rrf",
+) -> list[Fused[Item]]:
+    """One ranking of the hits of several methods, best first, one entry per ``key``
+    (its first hit in ``weights``' order of methods, the best of that method). A method
+    of weight 0, or not in ``weights``, is left out; ties go to the smaller key."""
+    hits = list(hits)
+    best: dict[str, Item] = {}
+    ranks: dict[str, dict[str, int]] = {}
+    normalised: dict[str, dict[str, float]] = {}
+    for via, weight in weights.items():
+        if weight <= 0:
+            continue  # a weight of 0 leaves the method out, not just last
+        ordered = sorted((h for h in hits if method(h) == via), key=lambda h: -score(h))
+        own: dict[str, float] = {}
+        for hit in ordered:
+            if key(hit) in own:
+                continue
+            own[key(hit)] = score(hit)
+            ranks.setdefault(key(hit), {})[via] = len(own)
+            best.setdefault(key(hit), hit)
+        normalised[via] = _min_max(own)
+    fused = []
+    for k, by_via in ranks.items():
+        if fusion == "score":
+            total = sum(weights[v] * normalised[v][k] for v in by_via)
+        else:
+            total = sum(weights[v] / (RRF_K + r) for v, r in by_via.items())
+        fused.append(Fused(best[k], total, by_via))
+    return sorted(fused, key=lambda f: (-f.score, key(f.item)))
+
+
 def fuse(
     hits: Iterable[MemoryHit],
     keyword_weight: float = 1.0,
     topic_weight: float = 0.0,
     fusion: str = "rrf",
 ) -> list[Memory]:
-    """One ranking of exchanges, best first; the vector method weighs 1, a weight of 0
-    leaves a method out."""
-    weight = {"vector": 1.0, "keyword": keyword_weight, "topic": topic_weight}
-    best: dict[str, MemoryHit] = {}
-    ranks: dict[str, dict[str, int]] = {}
-    scores: dict[str, dict[str, float]] = {}
-    hits = list(hits)
-    for via in METHODS:
-        if weight[via] <= 0:
-            continue  # a weight of 0 leaves the method out, not just last
-        ordered = sorted((h for h in hits if h.via == via), key=lambda h: -h.score)
-        own: dict[str, float] = {}
-        for hit in ordered:
-            if hit.prompt_id in own:
-                continue
-            own[hit.prompt_id] = hit.score
-            ranks.setdefault(hit.prompt_id, {})[via] = len(own)
-            best.setdefault(hit.prompt_id, hit)
-        scores[via] = _min_max(own)
-    memories = []
-    for pid, by_via in ranks.items():
-        if fusion == "score":
-            fused = sum(weight[v] * scores[v][pid] for v in by_via)
-        else:
-            fused = sum(weight[v] / (RRF_K + r) for v, r in by_via.items())
-        memories.append(Memory(best[pid], fused, by_via))
-    return sorted(memories, key=lambda m: (-m.score, m.hit.prompt_id))
+    """One ranking of exchanges (keyed by the prompt's id), best first; the vector method
+    weighs 1, a weight of 0 leaves a method out."""
+    weights = {"vector": 1.0, "keyword": keyword_weight, "topic": topic_weight}
+    fused = fuse_ranked(
+        hits, lambda h: h.via, lambda h: h.prompt_id, lambda h: h.score, weights, fusion
+    )
+    return [Memory(f.item, f.score, f.ranks) for f in fused]
 
 
 def _min_max(scores: dict[str, float]) -> dict[str, float]:

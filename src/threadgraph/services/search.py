@@ -15,12 +15,15 @@ from threadgraph.errors import InvalidInput
 from threadgraph.models import Role, SearchHit
 from threadgraph.ports import Embedder
 from threadgraph.services.context import keyword_query
-from threadgraph.services.fusion import RRF_K
+from threadgraph.services.fusion import fuse_ranked
 from threadgraph.store import Neo4jStore
 
 MAX_QUERY_CHARS = 1000
 SNIPPET_CHARS = 200
 SEMANTIC_FLOOR = 0.3  # below this, a "semantic" hit is noise
+# Reciprocal-rank fusion of the two methods, equal weights; keyword first, so a message
+# found both ways shows its keyword hit.
+SEARCH_WEIGHTS = {"keyword": 1.0, "vector": 1.0}
 
 
 @dataclass(frozen=True)
@@ -78,18 +81,11 @@ class Search:
 
 
 def fuse_hits(hits: list[SearchHit]) -> list[tuple[SearchHit, float, dict[str, int]]]:
-    by_id: dict[str, SearchHit] = {}
-    ranks: dict[str, dict[str, int]] = {}
-    for via in ("keyword", "vector"):
-        ordered = sorted((h for h in hits if h.via == via), key=lambda h: -h.score)
-        for rank, hit in enumerate(ordered, 1):
-            ranks.setdefault(hit.message.id, {})[via] = rank
-            by_id.setdefault(hit.message.id, hit)
-    fused = [
-        (by_id[i], sum(1.0 / (RRF_K + r) for r in r_by_via.values()), r_by_via)
-        for i, r_by_via in ranks.items()
-    ]
-    return sorted(fused, key=lambda f: (-f[1], f[0].message.id))
+    """Keyword and vector hits, one per message, by reciprocal rank (both weigh 1)."""
+    fused = fuse_ranked(
+        hits, lambda h: h.via, lambda h: h.message.id, lambda h: h.score, SEARCH_WEIGHTS
+    )
+    return [(f.item, f.score, f.ranks) for f in fused]
 
 
 def snippet(content: str, words: list[str]) -> tuple[str, list[tuple[int, int]]]:
