@@ -136,7 +136,10 @@ def _knob_fields() -> dict[str, Any]:
 if TYPE_CHECKING:
 
     class ContextKnobs(RequestBody):
-        """Per-request overrides of the context assembly defaults (see the README)."""
+        """Per-request overrides of the context assembly defaults (see the README).
+        Made at run time from the knobs' table; to the type checker, any knob by name."""
+
+        def __init__(self, **knobs: object) -> None: ...
 
 else:
     ContextKnobs = create_model(
