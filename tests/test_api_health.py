@@ -34,13 +34,13 @@ def test_health_says_degraded_when_neo4j_goes_away(settings: Settings) -> None:
         from threadgraph.store import Neo4jStore
 
         dead = Settings(neo4j_uri=f"bolt://127.0.0.1:{dead_port}", neo4j_max_retry_seconds=1)
-        live_store = client.app.state.store  # type: ignore[attr-defined]
-        client.app.state.store = Neo4jStore.connect(dead)  # type: ignore[attr-defined]
+        live_store = client.app.state.services.store  # type: ignore[attr-defined]
+        client.app.state.services.store = Neo4jStore.connect(dead)  # type: ignore[attr-defined]
         try:
             response = client.get("/health")
         finally:
-            client.app.state.store.close()  # type: ignore[attr-defined]
-            client.app.state.store = live_store  # type: ignore[attr-defined]
+            client.app.state.services.store.close()  # type: ignore[attr-defined]
+            client.app.state.services.store = live_store  # type: ignore[attr-defined]
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "degraded"

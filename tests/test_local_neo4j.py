@@ -13,7 +13,8 @@ import pytest
 from neo4j import GraphDatabase
 
 from threadgraph.config import Settings
-from threadgraph.local_neo4j import LocalNeo4j, LocalNeo4jError
+from threadgraph.errors import LocalNeo4jError
+from threadgraph.local_neo4j import LocalNeo4j
 
 BOLT = int(os.environ.get("THREADGRAPH_TEST_RESTART_BOLT_PORT", "7689"))
 HTTP = int(os.environ.get("THREADGRAPH_TEST_RESTART_HTTP_PORT", "7476"))

@@ -46,7 +46,7 @@ def test_reading_and_changing_a_chat_over_http_are_one_transaction_each(
         f"/api/messages/{first['prompt']['id']}/edit", json={"content": "A graph?", "stream": False}
     )
     assert edited.status_code == 200, edited.text
-    db = settled(client.app.state.store.db)  # type: ignore[attr-defined]
+    db = settled(client.app.state.services.store.db)  # type: ignore[attr-defined]
 
     response, used = cost(db, lambda: client.get(f"/api/chats/{chat}"))
     assert response.status_code == 200

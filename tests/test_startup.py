@@ -74,12 +74,12 @@ def test_the_server_is_alive_before_it_is_ready(app_settings: Settings) -> None:
         assert client.get("/health/ready").json() == {"ready": True, "reason": None}
 
         # The state a starting server is in while its models load.
-        loaded = client.app.state.warm_up  # type: ignore[attr-defined]
-        client.app.state.warm_up = WarmUp()  # type: ignore[attr-defined]
+        loaded = client.app.state.services.warm_up  # type: ignore[attr-defined]
+        client.app.state.services.warm_up = WarmUp()  # type: ignore[attr-defined]
         try:
             assert_starting(client)
         finally:
-            client.app.state.warm_up = loaded  # type: ignore[attr-defined]
+            client.app.state.services.warm_up = loaded  # type: ignore[attr-defined]
 
 
 def assert_starting(client: TestClient) -> None:
@@ -100,7 +100,7 @@ def test_a_model_that_cannot_load_makes_the_server_unready_and_says_why(
     with ready_client(app_settings) as client:
         broken = WarmUp(models_error="OSError: no such file: model.safetensors")
         broken.models_ready.set()
-        client.app.state.warm_up = broken  # type: ignore[attr-defined]
+        client.app.state.services.warm_up = broken  # type: ignore[attr-defined]
         ready = client.get("/health/ready")
         health = client.get("/health")
     assert ready.status_code == 503

@@ -68,13 +68,13 @@ def test_the_app_warms_up_in_the_background_and_stops_at_shutdown(
         chat = client.post("/api/chats", json={"title": "warm"}).json()["id"]
         turn(client, chat, "A prompt for the next start to warm up with")
     with ready_client(warm) as client:
-        state = client.app.state.warm_up  # type: ignore[attr-defined]
+        state = client.app.state.services.warm_up  # type: ignore[attr-defined]
         assert state.finished.wait(timeout=60)
         assert state.reads_done == 5
         assert client.get("/health").status_code == 200
 
     endless = app_settings.model_copy(update={"warm_up_reads": 10_000_000})
     with ready_client(endless) as client:
-        state = client.app.state.warm_up  # type: ignore[attr-defined]
+        state = client.app.state.services.warm_up  # type: ignore[attr-defined]
     assert state.finished.is_set()  # shutdown stopped it and waited for it
     assert state.reads_done < 10_000_000

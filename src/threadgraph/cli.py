@@ -95,14 +95,11 @@ def _neo4j(settings: Settings, action: str) -> int:
 
 
 def _migrate(settings: Settings) -> int:
-    from threadgraph.store import Neo4jStore
+    from threadgraph.wiring import open_services
 
     _ensure_neo4j(settings)
-    store = Neo4jStore.connect(settings)
-    try:
-        print(f"schema version {store.migrate()}")
-    finally:
-        store.close()
+    with open_services(settings) as services:
+        print(f"schema version {services.store.migrate()}")
     return 0
 
 
@@ -111,22 +108,18 @@ def _backfill(settings: Settings, batch: int) -> int:
     Safe to interrupt and run again: it only picks up what is still missing."""
     from tqdm import tqdm
 
-    from threadgraph.api.app import build_embedder, check_embedding_dimension
     from threadgraph.services.imports.enrich import embed_missing
-    from threadgraph.store import Neo4jStore
+    from threadgraph.wiring import open_services
 
     _ensure_neo4j(settings)
-    store = Neo4jStore.connect(settings)
-    try:
+    with open_services(settings) as services:
+        store = services.store
         store.migrate()
-        embedder = build_embedder(settings)
-        check_embedding_dimension(store, embedder)
+        services.check_embedding_dimension()
         missing = store.count_missing_embeddings()
         with tqdm(total=missing, unit="msg", desc="embedding") as progress:
-            embed_missing(store, embedder, None, batch, progress.update)
+            embed_missing(store, services.embedder, None, batch, progress.update)
         print(f"embedded {missing} message(s)")
-    finally:
-        store.close()
     return 0
 
 
@@ -137,13 +130,12 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from threadgraph.api.app import build_embedder, check_embedding_dimension
     from threadgraph.services.imports.enrich import (
         embed_missing,
         topics_for_imported,
     )
     from threadgraph.services.imports.service import Importer
-    from threadgraph.store import Neo4jStore
+    from threadgraph.wiring import open_services
 
     path = Path(args.file)
     if not path.is_file():
@@ -159,8 +151,8 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     except OSError as error:
         raise InvalidInput(f"{path} cannot be read: {error.strerror}") from None
     _ensure_neo4j(settings)
-    store = Neo4jStore.connect(settings)
-    try:
+    with open_services(settings) as services:
+        store = services.store
         store.migrate()
         user = args.user or settings.local_user_id
         store.ensure_user(user, settings.local_user_name if args.user is None else "imported")
@@ -183,17 +175,14 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         for item in summary.warnings:
             print(f"  note #{item.position} {item.title!r}: {item.reason}")
         if not args.no_enrich:
-            embedder = build_embedder(settings)
-            check_embedding_dimension(store, embedder)
+            services.check_embedding_dimension()
             missing = store.count_missing_embeddings(user)
             with tqdm(total=missing, unit="msg", desc="embedding") as bar:
-                embed_missing(store, embedder, user, step=bar.update)
+                embed_missing(store, services.embedder, user, step=bar.update)
             if settings.topics_enabled:
                 todo = store.count_imported_exchanges_without_topics(user)
                 with tqdm(total=todo, unit="exchange", desc="topics") as bar:
-                    topics_for_imported(store, embedder, user, step=bar.update)
-    finally:
-        store.close()
+                    topics_for_imported(store, services.embedder, user, step=bar.update)
     return 0
 
 
@@ -201,17 +190,14 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from threadgraph.services.export import Exporter
-    from threadgraph.store import Neo4jStore
+    from threadgraph.wiring import open_services
 
     _ensure_neo4j(settings, quiet=args.output is None)
-    store = Neo4jStore.connect(settings)
-    try:
-        exporter = Exporter(store)
+    with open_services(settings) as services:
+        exporter = Exporter(services.store)
         user = args.user or settings.local_user_id
         graph = exporter.graph(user, args.scope, args.id, args.embeddings)
         text = exporter.render(graph, args.format)
-    finally:
-        store.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         nodes, edges = graph.number_of_nodes(), graph.number_of_edges()

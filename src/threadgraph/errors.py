@@ -1,7 +1,10 @@
-"""One root exception and a few specific ones.
+"""Every error threadgraph raises on purpose: one root, a few kinds, and their specifics.
 
-Services and the store raise these; the API turns each into one HTTP status in a single
-handler (``api/errors.py``). Nothing below the API knows about HTTP.
+Services, adapters and the store raise these; the API turns each into one HTTP status in a
+single handler (``api/errors.py``, which walks the class's MRO, so a subclass gets its
+nearest ancestor's status). Nothing below the API knows about HTTP. The specific errors
+are defined here and re-exported where they are used (``ports.ModelError``,
+``local_neo4j.LocalNeo4jError``, ``services.imports.records.MalformedChat``).
 """
 
 
@@ -43,3 +46,42 @@ class Unavailable(ThreadgraphError):
     """A dependency (Neo4j, a model endpoint) cannot be reached."""
 
     code = "unavailable"
+
+
+class ModelError(ThreadgraphError):
+    """The model could not answer: the reason is shown to the person and kept on the reply."""
+
+    code = "model_error"
+
+
+class ModelUnavailable(ModelError):
+    """The model endpoint could not be reached or timed out."""
+
+    code = "model_unavailable"
+
+
+class LocalNeo4jError(ThreadgraphError):
+    """The Neo4j that threadgraph runs itself (``threadgraph neo4j ...``) failed to start,
+    stop or install."""
+
+    code = "local_neo4j"
+
+
+class MalformedChat(InvalidInput):
+    """One conversation of an import file cannot be imported: it is skipped with this reason."""
+
+    code = "malformed_chat"
+
+    @property
+    def reason(self) -> str:
+        return self.message
+
+
+class MalformedFile(InvalidInput):
+    """An import file as a whole is not an export of the format: nothing is imported."""
+
+    code = "malformed_file"
+
+    @property
+    def reason(self) -> str:
+        return self.message

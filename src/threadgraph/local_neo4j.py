@@ -25,15 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from threadgraph.config import Settings
-from threadgraph.errors import ThreadgraphError
+from threadgraph.errors import LocalNeo4jError
 
 MIN_JAVA = 21
 LAUNCHER_CLASS = "dev.threadgraph.neo4j.LocalNeo4j"
 LAUNCHER_JAR = "threadgraph-local-neo4j-1.jar"
-
-
-class LocalNeo4jError(ThreadgraphError):
-    code = "local_neo4j"
 
 
 @dataclass(frozen=True)

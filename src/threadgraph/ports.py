@@ -10,8 +10,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from threadgraph.errors import ThreadgraphError
-
 
 @dataclass(frozen=True)
 class PromptMessage:
@@ -32,18 +30,6 @@ class ModelInfo:
     id: str
     provider: str  # "endpoint" (OpenAI-compatible) or "local" (offline, in process)
     label: str
-
-
-class ModelError(ThreadgraphError):
-    """The model could not answer: the reason is shown to the person and kept on the reply."""
-
-    code = "model_error"
-
-
-class ModelUnavailable(ModelError):
-    """The model endpoint could not be reached or timed out."""
-
-    code = "model_unavailable"
 
 
 class ChatModel(Protocol):

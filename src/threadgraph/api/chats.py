@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from threadgraph.api.deps import StoreDep, TurnsDep, UserIdDep
+from threadgraph.api.deps import AssemblerDep, SettingsDep, StoreDep, TurnsDep, UserIdDep
 from threadgraph.api.replies import respond_with_turn
 from threadgraph.api.schemas import (
     ChatCreate,
@@ -25,8 +25,7 @@ from threadgraph.api.schemas import (
     TreeNode,
     TurnPublic,
 )
-from threadgraph.services.chat_turns import ChatTurns
-from threadgraph.services.context import ContextOptions
+from threadgraph.services.context import ContextAssembler, ContextOptions
 
 router = APIRouter(prefix="/api/chats", tags=["chats"])
 
@@ -114,7 +113,12 @@ def delete_chat(chat_id: str, store: StoreDep, user_id: UserIdDep) -> Response:
     responses=SSE_DOC,  # type: ignore[arg-type]
 )
 def send_message(
-    chat_id: str, body: MessageCreate, turns: TurnsDep, user_id: UserIdDep
+    chat_id: str,
+    body: MessageCreate,
+    turns: TurnsDep,
+    assembler: AssemblerDep,
+    settings: SettingsDep,
+    user_id: UserIdDep,
 ) -> StreamingResponse | JSONResponse:
     """Store the prompt, then stream the reply (or return it whole with stream=false)."""
     turn, live = turns.send(
@@ -124,19 +128,23 @@ def send_message(
         parent_id=body.parent_id,
         message_id=body.id,
         model=body.model,
-        options=context_options(turns, body.context),
+        options=context_options(assembler, body.context),
     )
-    return respond_with_turn(turns, turn, live, body.stream)
+    return respond_with_turn(turns, settings, turn, live, body.stream)
 
 
 @router.post("/{chat_id}/context", response_model=ContextPreview)
 def preview_context(
-    chat_id: str, body: ContextPreviewRequest, turns: TurnsDep, user_id: UserIdDep
+    chat_id: str,
+    body: ContextPreviewRequest,
+    turns: TurnsDep,
+    assembler: AssemblerDep,
+    user_id: UserIdDep,
 ) -> ContextPreview:
     """What a draft prompt would be given (branch, memories, the exact messages), without
     storing it or calling a model."""
     context = turns.preview(
-        user_id, chat_id, body.content, body.parent_id, context_options(turns, body.context)
+        user_id, chat_id, body.content, body.parent_id, context_options(assembler, body.context)
     )
     return ContextPreview(
         messages=[PromptMessagePublic(role=m.role, content=m.content) for m in context.messages],
@@ -158,7 +166,9 @@ def preview_context(
     )
 
 
-def context_options(turns: ChatTurns, knobs: ContextKnobs | None) -> ContextOptions | None:
+def context_options(
+    assembler: ContextAssembler, knobs: ContextKnobs | None
+) -> ContextOptions | None:
     if knobs is None:
         return None
-    return turns.assembler.defaults.with_overrides(**knobs.model_dump())
+    return assembler.options(**knobs.model_dump())

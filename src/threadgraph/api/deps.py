@@ -1,41 +1,61 @@
-"""FastAPI dependencies: the process-wide store and the caller."""
+"""FastAPI dependencies: one alias per service of the process (``app.state.services``,
+made by ``wiring.build_services``), and the caller.
+
+Routers take the services they use from here, never one service from inside another.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from threadgraph.config import Settings
+from threadgraph.llm.catalog import ModelCatalog
+from threadgraph.ports import Embedder
 from threadgraph.services.chat_turns import ChatTurns
+from threadgraph.services.context import ContextAssembler
+from threadgraph.services.search import Search
+from threadgraph.services.warm_up import WarmUp
 from threadgraph.store import Neo4jStore
+from threadgraph.wiring import Services
 
 
-def get_store(request: Request) -> Neo4jStore:
-    store: Neo4jStore = request.app.state.store
-    return store
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_turns(request: Request) -> ChatTurns:
-    turns: ChatTurns = request.app.state.turns
-    return turns
+def _service(name: str) -> Callable[[Services], object]:
+    """A dependency giving one service of the process (the alias below types it)."""
+
+    def get(services: ServicesDep) -> object:
+        return getattr(services, name)
+
+    get.__name__ = f"get_{name}"
+    return get
 
 
-def get_user_id(request: Request) -> str:
+StoreDep = Annotated[Neo4jStore, Depends(_service("store"))]
+SettingsDep = Annotated[Settings, Depends(_service("settings"))]
+TurnsDep = Annotated[ChatTurns, Depends(_service("turns"))]
+SearchDep = Annotated[Search, Depends(_service("search"))]
+EmbedderDep = Annotated[Embedder, Depends(_service("embedder"))]
+CatalogDep = Annotated[ModelCatalog, Depends(_service("catalog"))]
+AssemblerDep = Annotated[ContextAssembler, Depends(_service("assembler"))]
+WarmUpDep = Annotated[WarmUp, Depends(_service("warm_up"))]
+
+
+def get_user_id(settings: SettingsDep) -> str:
     """Local mode: every request acts as the one local user made at startup.
 
     Per-user API keys will replace this dependency; nothing below the API changes.
     """
-    user_id: str = request.app.state.settings.local_user_id
-    return user_id
+    return settings.local_user_id
 
 
-StoreDep = Annotated[Neo4jStore, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 UserIdDep = Annotated[str, Depends(get_user_id)]
-TurnsDep = Annotated[ChatTurns, Depends(get_turns)]

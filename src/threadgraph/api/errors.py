@@ -12,22 +12,24 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from threadgraph.errors import (
     Conflict,
     InvalidInput,
+    ModelError,
     NotFound,
     ThreadgraphError,
     TooLarge,
     Unavailable,
 )
-from threadgraph.ports import ModelError
 
 log = logging.getLogger(__name__)
 
-# Most specific first: the first match wins.
-STATUS = {
-    ModelError: 502,
+# One status per kind of error. A subclass gets the status of its nearest ancestor in
+# this table (its method resolution order decides, not the order written here); an error
+# of no listed kind is a 500.
+STATUS: dict[type[ThreadgraphError], int] = {
     InvalidInput: 400,
     NotFound: 404,
     Conflict: 409,
     TooLarge: 413,
+    ModelError: 502,
     Unavailable: 503,
 }
 
@@ -37,8 +39,9 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 
 
 def status_for(error: ThreadgraphError) -> int:
-    for kind, status in STATUS.items():
-        if isinstance(error, kind):
+    for kind in type(error).__mro__:
+        status = STATUS.get(kind)
+        if status is not None:
             return status
     return 500
 

@@ -9,12 +9,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from threadgraph import __version__
-from threadgraph.api.deps import SettingsDep, StoreDep
+from threadgraph.api.deps import SettingsDep, StoreDep, WarmUpDep
 from threadgraph.config import Settings
 from threadgraph.errors import ThreadgraphError
 from threadgraph.services.warm_up import WarmUp
@@ -68,8 +68,7 @@ def _neo4j(store: Neo4jStore, settings: Settings) -> Neo4jHealth:
     return neo4j
 
 
-def _models(request: Request) -> ModelsHealth:
-    state: WarmUp = request.app.state.warm_up
+def _models(state: WarmUp) -> ModelsHealth:
     return ModelsHealth(
         loaded=state.ready,
         names=list(state.models_loaded),
@@ -87,9 +86,9 @@ def _models_problem(models: ModelsHealth) -> str | None:
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
-def health(request: Request, store: StoreDep, settings: SettingsDep) -> JSONResponse:
+def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONResponse:
     neo4j = _neo4j(store, settings)
-    models = _models(request)
+    models = _models(warm_up)
     if not neo4j.connected or models.error:
         status = "degraded"
     elif not models.loaded:
@@ -106,8 +105,8 @@ def live() -> Liveness:
 
 
 @router.get("/health/ready", response_model=Readiness, responses={503: {"model": Readiness}})
-def ready(request: Request, store: StoreDep, settings: SettingsDep) -> JSONResponse:
-    reason = _models_problem(_models(request))
+def ready(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONResponse:
+    reason = _models_problem(_models(warm_up))
     if reason is None:  # while the models load there is no need to ask Neo4j anything
         neo4j = _neo4j(store, settings)
         if not neo4j.connected:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
-from threadgraph.api.deps import SettingsDep, StoreDep, UserIdDep
+from threadgraph.api.deps import EmbedderDep, SettingsDep, StoreDep, UserIdDep
 from threadgraph.errors import InvalidInput, TooLarge
 from threadgraph.ports import Embedder
 from threadgraph.services.imports.enrich import embed_missing, topics_for_imported
@@ -50,8 +50,8 @@ class ImportResult(BaseModel):
 
 @router.post("/import", response_model=ImportResult)
 def import_export(
-    request: Request,
     store: StoreDep,
+    embedder: EmbedderDep,
     settings: SettingsDep,
     user_id: UserIdDep,
     background: BackgroundTasks,
@@ -67,7 +67,6 @@ def import_export(
             "(THREADGRAPH_IMPORT_MAX_BYTES)"
         )
     summary = Importer(store, settings).run(user_id, payload, format)
-    embedder: Embedder = request.app.state.embedder
     # Always scheduled: it also finishes what an interrupted earlier pass left missing,
     # and costs two small queries when nothing is.
     background.add_task(_enrich, store, embedder, user_id, settings.topics_enabled)

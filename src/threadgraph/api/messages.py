@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from threadgraph.api.chats import SSE_DOC
-from threadgraph.api.deps import StoreDep, TurnsDep, UserIdDep
+from threadgraph.api.deps import SettingsDep, StoreDep, TurnsDep, UserIdDep
 from threadgraph.api.replies import respond_with_turn
 from threadgraph.api.schemas import (
     ChatDetail,
@@ -21,7 +21,7 @@ from threadgraph.api.schemas import (
     SiblingList,
     TurnPublic,
 )
-from threadgraph.api.streaming import stream_ended, stream_live
+from threadgraph.api.streaming import stream_reply
 
 router = APIRouter(prefix="/api/messages", tags=["messages"])
 
@@ -37,12 +37,16 @@ def get_message(message_id: str, store: StoreDep, user_id: UserIdDep) -> Message
     responses=SSE_DOC,  # type: ignore[arg-type]
 )
 def regenerate(
-    message_id: str, turns: TurnsDep, user_id: UserIdDep, body: RegenerateRequest | None = None
+    message_id: str,
+    turns: TurnsDep,
+    settings: SettingsDep,
+    user_id: UserIdDep,
+    body: RegenerateRequest | None = None,
 ) -> StreamingResponse | JSONResponse:
     """A new reply beside this one, optionally from another model (also: retry a failure)."""
     body = body or RegenerateRequest()
     turn, live = turns.regenerate(user_id, message_id, model=body.model)
-    return respond_with_turn(turns, turn, live, body.stream)
+    return respond_with_turn(turns, settings, turn, live, body.stream)
 
 
 @router.post(
@@ -51,11 +55,11 @@ def regenerate(
     responses=SSE_DOC,  # type: ignore[arg-type]
 )
 def edit(
-    message_id: str, body: EditRequest, turns: TurnsDep, user_id: UserIdDep
+    message_id: str, body: EditRequest, turns: TurnsDep, settings: SettingsDep, user_id: UserIdDep
 ) -> StreamingResponse | JSONResponse:
     """A new version of a prompt beside the original, answered anew; HEAD moves to it."""
     turn, live = turns.edit(user_id, message_id, body.content, model=body.model)
-    return respond_with_turn(turns, turn, live, body.stream)
+    return respond_with_turn(turns, settings, turn, live, body.stream)
 
 
 @router.post("/{message_id}/fork", response_model=ChatDetail, status_code=201)
@@ -113,10 +117,9 @@ def stop(message_id: str, turns: TurnsDep, user_id: UserIdDep) -> dict[str, bool
 
 
 @router.get("/{message_id}/stream", responses=SSE_DOC)  # type: ignore[arg-type]
-def reattach(message_id: str, turns: TurnsDep, user_id: UserIdDep) -> StreamingResponse:
-    """Follow a reply again (after a reload): the text so far, then the rest as it comes."""
-    reply = turns.store.get_message(user_id, message_id)
-    live = turns.live.get(reply.id)
-    if live is None:
-        return stream_ended(None, reply)
-    return stream_live(live, turns.settings.sse_heartbeat_seconds)
+def reattach(
+    message_id: str, turns: TurnsDep, settings: SettingsDep, user_id: UserIdDep
+) -> StreamingResponse:
+    """Follow a reply again (after a reload): the text so far, then the rest as it comes;
+    the same events as the reader who started it was sent."""
+    return stream_reply(turns.follow(user_id, message_id), settings.sse_heartbeat_seconds)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from threadgraph.api.deps import SettingsDep, TurnsDep
+from threadgraph.api.deps import CatalogDep, SettingsDep
 from threadgraph.api.schemas import ModelList, ModelPublic
 from threadgraph.errors import ThreadgraphError
 
@@ -12,10 +12,10 @@ router = APIRouter(prefix="/api", tags=["models"])
 
 
 @router.get("/models", response_model=ModelList)
-def list_models(turns: TurnsDep, settings: SettingsDep) -> ModelList:
-    models, problem = turns.catalog.list_models()
+def list_models(catalog: CatalogDep, settings: SettingsDep) -> ModelList:
+    models, problem = catalog.list_models()
     try:
-        default: str | None = turns.catalog.default_model()
+        default: str | None = catalog.default_model()
     except ThreadgraphError:
         default = None
     return ModelList(

@@ -6,23 +6,20 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from threadgraph.api.errors import error_body
 from threadgraph.api.schemas import MessagePublic, TurnPublic
-from threadgraph.api.streaming import stream_ended, stream_live
+from threadgraph.api.streaming import stream_reply
+from threadgraph.config import Settings
 from threadgraph.models import Status, TurnStart
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.live_replies import LiveReply
 
 
 def respond_with_turn(
-    turns: ChatTurns, turn: TurnStart, live: LiveReply | None, stream: bool
+    turns: ChatTurns, settings: Settings, turn: TurnStart, live: LiveReply | None, stream: bool
 ) -> StreamingResponse | JSONResponse:
     if stream:
-        if live is None:
-            return stream_ended(turn.prompt, turn.reply)
-        return stream_live(live, turns.settings.sse_heartbeat_seconds)
-    if live is not None:
-        # Wait for the background task; the reply is written whether or not we are here.
-        live.finished.wait(turns.settings.model_timeout_seconds * 2)
-    reply = turns.store.get_message(turn.prompt.user_id, turn.reply.id)
+        source = live if live is not None else turns.replay(turn.prompt, turn.reply)
+        return stream_reply(source, settings.sse_heartbeat_seconds)
+    reply = turns.wait_for_reply(turn, live)
     body = TurnPublic(prompt=MessagePublic.of(turn.prompt), reply=MessagePublic.of(reply))
     if reply.status is Status.FAILED:
         failure = error_body("model_error", reply.error or "the model failed")

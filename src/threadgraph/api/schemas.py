@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -96,6 +96,12 @@ class MessagePublic(BaseModel):
             prompt_tokens=message.prompt_tokens,
             error=message.error,
         )
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """A message as JSON, in the REST API's shape, for bodies FastAPI does not serialise
+    (server-sent events): one shape wherever a message is sent."""
+    return MessagePublic.of(message).model_dump(mode="json")
 
 
 class ChatList(BaseModel):

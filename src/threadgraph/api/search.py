@@ -5,19 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from threadgraph.api.deps import UserIdDep
+from threadgraph.api.deps import SearchDep, UserIdDep
 from threadgraph.api.schemas import MessagePublic
-from threadgraph.services.search import Search
 
 router = APIRouter(prefix="/api", tags=["search"])
-
-
-def get_search(request: Request) -> Search:
-    search: Search = request.app.state.search
-    return search
 
 
 class SearchHitPublic(BaseModel):
@@ -41,7 +35,7 @@ class SearchResults(BaseModel):
 @router.get("/search", response_model=SearchResults)
 def search(
     user_id: UserIdDep,
-    service: Annotated[Search, Depends(get_search)],
+    service: SearchDep,
     q: Annotated[str, Query(description="Words or a question")] = "",
     chat_id: str | None = None,
     role: str | None = Query(default=None, description="system, user or assistant"),

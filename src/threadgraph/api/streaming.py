@@ -1,10 +1,15 @@
-"""Server-sent events for a reply being written.
+"""Server-sent events for a reply: the one place its events become JSON.
 
 Events, each ``event: <kind>`` with a JSON ``data:`` line:
   start  {prompt, reply, local_model}   the stored prompt and the empty reply
   delta  {text}                          the next piece of the reply
-  done   {status, tokens, prompt_tokens, reply}   the reply ended (complete / incomplete)
-  error  {message, reply}                the model failed; the reply is kept as failed
+  done   {status, tokens, prompt_tokens, message, reply}   the reply ended (complete /
+                                         incomplete; message says why it ended early)
+  error  {status, tokens, prompt_tokens, message, reply}   the model failed (message is
+                                         why); the reply is kept as failed
+Messages have the shape of the REST API's (``MessagePublic``). A reader who comes late
+(a retried prompt id, ``GET /api/messages/{id}/stream``) reads the same events, with the
+text of a reply that has ended in one ``delta``.
 A reader that goes away does not stop the reply: it is written by a background task.
 While nothing happens (a model that thinks before its first token, a write that retries
 while Neo4j is away) a comment line ``: keep-alive`` goes out every few seconds, so that
@@ -15,68 +20,87 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from fastapi.responses import StreamingResponse
 
-from threadgraph.models import Message, Status
-from threadgraph.services.chat_turns import message_json
+from threadgraph.api.schemas import message_json
 from threadgraph.services.live_replies import LiveReply
-
-
-def sse(kind: str, data: dict[str, Any]) -> str:
-    return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-
+from threadgraph.services.reply_events import (
+    Delta,
+    Failed,
+    Outcome,
+    ReplyEvent,
+    Started,
+    is_terminal,
+)
 
 KEEP_ALIVE = ": keep-alive\n\n"
 
 
-def stream_live(live: LiveReply, heartbeat_seconds: float) -> StreamingResponse:
-    async def events() -> AsyncIterator[str]:
-        backlog, queue = live.subscribe()
-        try:
-            for event in backlog:
-                yield sse(event.kind, event.data)
-                if event.terminal:
-                    return
-            while True:
-                try:
-                    event = await asyncio.wait_for(queue.get(), heartbeat_seconds)
-                except TimeoutError:
-                    yield KEEP_ALIVE
-                    continue
-                yield sse(event.kind, event.data)
-                if event.terminal:
-                    return
-        finally:
-            live.unsubscribe(queue)
-
-    return _response(events())
+def event_json(event: ReplyEvent) -> tuple[str, dict[str, Any]]:
+    """An event's SSE name and JSON body."""
+    if isinstance(event, Started):
+        return "start", {
+            "prompt": message_json(event.prompt),
+            "reply": message_json(event.reply),
+            "local_model": event.local_model,
+        }
+    if isinstance(event, Delta):
+        return "delta", {"text": event.text}
+    return _outcome_json(event)
 
 
-def stream_ended(prompt: Message | None, reply: Message) -> StreamingResponse:
-    """The events of a reply that has already ended (a retried prompt id, a re-attach)."""
-
-    async def events() -> AsyncIterator[str]:
-        if prompt is not None:
-            yield sse("start", {"prompt": message_json(prompt), "reply": message_json(reply)})
-        if reply.content:
-            yield sse("delta", {"text": reply.content})
-        yield sse(*_end_event(reply))
-
-    return _response(events())
-
-
-def _end_event(reply: Message) -> tuple[str, dict[str, Any]]:
-    kind = "error" if reply.status is Status.FAILED else "done"
+def _outcome_json(event: Outcome) -> tuple[str, dict[str, Any]]:
+    kind = "error" if isinstance(event, Failed) else "done"
     return kind, {
-        "status": reply.status.value,
-        "tokens": reply.tokens,
-        "prompt_tokens": reply.prompt_tokens,
-        "message": reply.error,
-        "reply": message_json(reply),
+        "status": event.status.value,
+        "tokens": event.tokens,
+        "prompt_tokens": event.prompt_tokens,
+        "message": event.message,
+        "reply": message_json(event.reply) if event.reply is not None else None,
     }
+
+
+def sse(event: ReplyEvent) -> str:
+    kind, data = event_json(event)
+    return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def stream_reply(
+    source: LiveReply | Sequence[ReplyEvent], heartbeat_seconds: float
+) -> StreamingResponse:
+    """A reply as server-sent events: live (what was published so far, then each new
+    event as it comes) or, for a reply that has ended, its replayed events."""
+    if isinstance(source, LiveReply):
+        return _response(_follow(source, heartbeat_seconds))
+    return _response(_replay(source))
+
+
+async def _follow(live: LiveReply, heartbeat_seconds: float) -> AsyncIterator[str]:
+    backlog, queue = live.subscribe()
+    try:
+        for event in backlog:
+            yield sse(event)
+            if is_terminal(event):
+                return
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), heartbeat_seconds)
+            except TimeoutError:
+                yield KEEP_ALIVE
+                continue
+            yield sse(event)
+            if is_terminal(event):
+                return
+    finally:
+        live.unsubscribe(queue)
+
+
+async def _replay(events: Sequence[ReplyEvent]) -> AsyncIterator[str]:
+    for event in events:
+        yield sse(event)
 
 
 def _response(events: AsyncIterator[str]) -> StreamingResponse:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 
+from threadgraph.errors import ModelError, ModelUnavailable
 from threadgraph.ports import (
     ChatModel,
-    ModelError,
     ModelInfo,
-    ModelUnavailable,
     PromptMessage,
     Usage,
 )

@@ -19,7 +19,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from threadgraph.ports import ModelError, ModelInfo, PromptMessage, Usage
+from threadgraph.errors import ModelError
+from threadgraph.ports import ModelInfo, PromptMessage, Usage
 
 MODEL_ID = "local/smollm2-135m-instruct"
 LABEL = "SmolLM2 135M Instruct (local, offline)"

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 import openai
 from openai.types.chat import ChatCompletionMessageParam
 
-from threadgraph.ports import ModelError, ModelInfo, ModelUnavailable, PromptMessage, Usage
+from threadgraph.errors import ModelError, ModelUnavailable
+from threadgraph.ports import ModelInfo, PromptMessage, Usage
 
 
 class OpenAIEndpoint:

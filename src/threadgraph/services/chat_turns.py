@@ -19,19 +19,18 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
 
 from threadgraph.config import Settings
-from threadgraph.errors import InvalidInput, ThreadgraphError
+from threadgraph.errors import InvalidInput, ModelError, ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status, TurnStart
-from threadgraph.ports import Embedder, ModelError, Usage
+from threadgraph.ports import Embedder, Usage
 from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler, ContextOptions
-from threadgraph.services.live_replies import LiveReplies, LiveReply, ReplyEvent
+from threadgraph.services.live_replies import LiveReplies, LiveReply
 from threadgraph.services.model_topics import extract_topics_with_model
+from threadgraph.services.reply_events import Delta, ReplyEvent, Started, outcome, replay
 from threadgraph.services.titles import make_title
 from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
 from threadgraph.store import Neo4jStore
@@ -143,6 +142,32 @@ class ChatTurns:
         live.stop_requested.set()
         return True
 
+    # -- following replies ----------------------------------------------------------------
+
+    def follow(self, user_id: str, reply_id: str) -> LiveReply | list[ReplyEvent]:
+        """A reply's events for a reader who comes (back) to it: the live stream while it
+        is being written, else the same events replayed from what is stored."""
+        reply = self.store.get_message(user_id, reply_id)
+        live = self.live.get(reply.id)
+        if live is not None:
+            return live
+        prompt = None
+        if reply.role is Role.ASSISTANT and reply.parent_id is not None:
+            prompt = self.store.get_message(user_id, reply.parent_id)
+        return self.replay(prompt, reply)
+
+    def replay(self, prompt: Message | None, reply: Message) -> list[ReplyEvent]:
+        """The events a reader of this (ended) reply was sent."""
+        model = reply.model or self.catalog.default_model()
+        return replay(prompt, reply, self.catalog.is_local(model))
+
+    def wait_for_reply(self, turn: TurnStart, live: LiveReply | None) -> Message:
+        """The turn's reply once it has ended (or, after twice the model timeout, as it is)."""
+        if live is not None:
+            # The background task writes the reply whether or not anyone waits for it.
+            live.finished.wait(self.settings.model_timeout_seconds * 2)
+        return self.store.get_message(turn.prompt.user_id, turn.reply.id)
+
     def shutdown(self) -> None:
         """Stop every reply in progress (each ends ``incomplete``), then the workers."""
         self._shutting_down = True
@@ -180,16 +205,7 @@ class ChatTurns:
     ) -> LiveReply:
         model = turn.reply.model or self.catalog.default_model()
         live = self.live.open(turn.reply.id)
-        live.publish(
-            ReplyEvent(
-                "start",
-                {
-                    "prompt": message_json(turn.prompt),
-                    "reply": message_json(turn.reply),
-                    "local_model": self.catalog.is_local(model),
-                },
-            )
-        )
+        live.publish(Started(turn.prompt, turn.reply, self.catalog.is_local(model)))
         # The prompt's own branch, not HEAD's: another turn may already have moved HEAD.
         context = self.assembler.assemble(
             user_id, turn.prompt.chat_id, turn.prompt.id, turn.prompt.content, embedding, options
@@ -219,7 +235,7 @@ class ChatTurns:
                     usage = piece
                     continue
                 parts.append(piece)
-                live.publish(ReplyEvent("delta", {"text": piece}))
+                live.publish(Delta(piece))
                 if live.stop_requested.is_set():
                     status = Status.INCOMPLETE
                     error = SHUTDOWN if self._shutting_down else STOPPED
@@ -248,21 +264,7 @@ class ChatTurns:
             error=error,
         )
         final = self._finish(reply_id, end)
-        reply_json = message_json(final) if final else None
-        if status is Status.FAILED:
-            live.publish(ReplyEvent("error", {"message": error, "reply": reply_json}))
-        else:
-            live.publish(
-                ReplyEvent(
-                    "done",
-                    {
-                        "status": status.value,
-                        "tokens": end.tokens,
-                        "prompt_tokens": end.prompt_tokens,
-                        "reply": reply_json,
-                    },
-                )
-            )
+        live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
         self.live.close(reply_id)
         # Enrichment, off the hot path: the reader already has the whole reply.
         if status is Status.COMPLETE:
@@ -324,11 +326,3 @@ class ChatTurns:
             self.store.set_generated_title(user_id, prompt.chat_id, title)
         except ThreadgraphError as error:
             log.warning("titling chat %s failed: %s", prompt.chat_id, error.message)
-
-
-def message_json(message: Message) -> dict[str, Any]:
-    data = asdict(message)
-    data["role"] = message.role.value
-    data["status"] = message.status.value
-    data["created_at"] = message.created_at.isoformat()
-    return data

@@ -103,6 +103,10 @@ class ContextAssembler:
         self.defaults = ContextOptions.from_settings(settings)
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="memory")
 
+    def options(self, **overrides: object) -> ContextOptions:
+        """The defaults with a request's knobs applied (None: keep the default)."""
+        return self.defaults.with_overrides(**overrides)
+
     def assemble(
         self,
         user_id: str,

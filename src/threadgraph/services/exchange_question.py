@@ -3,8 +3,9 @@ path: the whole answer as text, or "" when the model fails, so callers fall back
 
 from __future__ import annotations
 
+from threadgraph.errors import ModelError
 from threadgraph.llm.catalog import ModelCatalog
-from threadgraph.ports import ModelError, PromptMessage, Usage
+from threadgraph.ports import PromptMessage, Usage
 
 
 def ask_about_exchange(

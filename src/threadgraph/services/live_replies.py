@@ -13,19 +13,8 @@ import asyncio
 import contextlib
 import threading
 from dataclasses import dataclass, field
-from typing import Any
 
-TERMINAL = ("done", "error")
-
-
-@dataclass(frozen=True)
-class ReplyEvent:
-    kind: str  # start | delta | done | error
-    data: dict[str, Any]
-
-    @property
-    def terminal(self) -> bool:
-        return self.kind in TERMINAL
+from threadgraph.services.reply_events import ReplyEvent, is_terminal
 
 
 @dataclass
@@ -46,7 +35,7 @@ class LiveReply:
         for loop, queue in readers:
             with contextlib.suppress(RuntimeError):  # that reader's loop has closed
                 loop.call_soon_threadsafe(queue.put_nowait, event)
-        if event.terminal:
+        if is_terminal(event):
             self.finished.set()
 
     def subscribe(self) -> tuple[list[ReplyEvent], asyncio.Queue[ReplyEvent]]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from threadgraph.errors import MalformedFile
 from threadgraph.services.imports.records import (
-    MalformedFile,
     SourceChat,
     SourceMessage,
     array,

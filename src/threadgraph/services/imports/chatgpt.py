@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from threadgraph.errors import MalformedChat
 from threadgraph.services.imports.records import (
-    MalformedChat,
     SourceChat,
     SourceMessage,
     array,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from threadgraph.errors import MalformedFile
 from threadgraph.services.imports import (
     chatbotui,
     chatgpt,
@@ -14,7 +15,7 @@ from threadgraph.services.imports import (
     openwebui,
     threadgraph_json,
 )
-from threadgraph.services.imports.records import MalformedFile, SourceChat
+from threadgraph.services.imports.records import SourceChat
 
 FORMATS = ("chatgpt", "claude", "openwebui", "librechat", "chatbotui", "threadgraph")
 

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from threadgraph.errors import MalformedChat
 from threadgraph.services.imports.records import (
-    MalformedChat,
     SourceChat,
     SourceMessage,
     content_id,

@@ -10,21 +10,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-
-class MalformedChat(Exception):
-    """One conversation of the file cannot be imported: it is skipped with this reason."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class MalformedFile(Exception):
-    """The file as a whole is not an export of the format: nothing is imported."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+from threadgraph.errors import MalformedChat, MalformedFile
 
 
 @dataclass

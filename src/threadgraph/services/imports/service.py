@@ -19,11 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from threadgraph.config import Settings
-from threadgraph.errors import Conflict, InvalidInput
+from threadgraph.errors import Conflict, InvalidInput, MalformedChat, MalformedFile
 from threadgraph.models import ImportWrite
 from threadgraph.services.imports import files, formats, threadgraph_json
 from threadgraph.services.imports.formats import Entry
-from threadgraph.services.imports.records import MalformedChat, MalformedFile
 from threadgraph.services.imports.tree import Limits, Planned, graph_id, plan, variant_of
 from threadgraph.store import Neo4jStore
 

@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
+from threadgraph.errors import MalformedChat, MalformedFile
 from threadgraph.services.imports.records import (
-    MalformedChat,
-    MalformedFile,
     SourceChat,
     SourceMessage,
     ident,

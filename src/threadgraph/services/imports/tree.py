@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from threadgraph.errors import MalformedChat
 from threadgraph.models import ImportChat, ImportMessage
-from threadgraph.services.imports.records import MalformedChat, SourceChat, SourceMessage
+from threadgraph.services.imports.records import SourceChat, SourceMessage
 
 # Fixed namespace: the same (person, source, id) always gives the same graph id.
 NAMESPACE = uuid.UUID("5b0f7c4e-2d1a-4c83-9a57-6f3e8d2b1c90")
