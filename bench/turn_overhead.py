@@ -66,11 +66,12 @@ def main() -> None:
             first, whole = timed_turns(server.url, args.turns, "fake-echo")
             print(f"turn with an instant fake model, whole turn:  {percentiles(whole)}")
             print(f"turn with an instant fake model, first token: {percentiles(first)}")
-            local = "local/smollm2-135m-instruct"
-            timed_turns(server.url, 1, local)  # loads the model once
-            first, whole = timed_turns(server.url, args.local_turns, local)
-            print(f"local model, first token:                     {percentiles(first)}")
-            print(f"local model, whole reply:                     {percentiles(whole)}")
+            if args.local_turns > 0:  # --local-turns 0: the server's own overhead only
+                local = "local/smollm2-135m-instruct"
+                timed_turns(server.url, 1, local)  # loads the model once
+                first, whole = timed_turns(server.url, args.local_turns, local)
+                print(f"local model, first token:                     {percentiles(first)}")
+                print(f"local model, whole reply:                     {percentiles(whole)}")
         finally:
             server.stop()
             fake.stop()

@@ -7,7 +7,7 @@ never "called Biscuit". The phrases said most often (then first) are embedded wi
 same model as messages, scored by cosine similarity to the whole exchange, and picked
 with maximal marginal relevance so the topics differ from each other (KeyBERT's method).
 A topic is found again by its normalised name, or by meaning when a near-duplicate comes
-up (cosine ≥ 0.85 against the person's topic index), so "neo4j" and "Neo4j graph
+up (cosine ≥ 0.70 against the person's topic index), so "neo4j" and "Neo4j graph
 database" can meet in one node.
 Both messages of the exchange get (:Message)-[:BELONGS_TO {score}]->(:Topic).
 """
@@ -24,7 +24,10 @@ from threadgraph.services.topic_words import BREAKS, GENERIC
 MAX_TOPICS = 3
 MIN_SCORE = 0.3
 DIVERSITY = 0.5  # MMR: 1 = relevance only, 0 = difference only
-DUPLICATE_THRESHOLD = 0.85
+# Cosine above which a new topic is taken for an existing one. It was compared with the
+# vector index's raw SCORE, (1 + cos) / 2, as 0.85: the same cut as a cosine of 0.70,
+# which is what topics have been merged at all along.
+DUPLICATE_THRESHOLD = 0.70
 MAX_CANDIDATES = 24  # embedding candidates is most of the extraction's time
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+#.\-]*[A-Za-z0-9+#]|[A-Za-z]")
 

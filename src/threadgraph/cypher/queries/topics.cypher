@@ -12,7 +12,8 @@ CYPHER 25
 MATCH (t:Topic)
   SEARCH t IN (VECTOR INDEX topic_embedding FOR $embedding WHERE t.user_id = $user_id LIMIT 1)
   SCORE AS score
-WITH t, score WHERE score >= $duplicate_threshold
+// A cosine index's SCORE is (1 + cos) / 2: the threshold is a cosine, as everywhere else.
+WITH t, score WHERE 2 * score - 1 >= $duplicate_threshold
 RETURN t.normalized AS normalized
 
 // name: link

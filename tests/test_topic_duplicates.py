@@ -1,0 +1,43 @@
+"""A new topic joins the person's existing one when their cosine reaches the threshold.
+
+The vector index's SCORE is (1 + cos) / 2; the threshold is compared as a cosine. Tested
+with vectors whose cosine is known exactly."""
+
+from __future__ import annotations
+
+import math
+
+from threadgraph.config import Settings
+from threadgraph.models import NewMessage, Role, User
+from threadgraph.services.topics import DUPLICATE_THRESHOLD
+from threadgraph.store import Neo4jStore
+
+
+def at_cosine(cos: float, dimension: int) -> list[float]:
+    """A unit vector whose cosine with the first axis is ``cos``."""
+    return [cos, math.sqrt(1 - cos * cos)] + [0.0] * (dimension - 2)
+
+
+def test_near_duplicates_join_and_others_stay_apart(
+    store: Neo4jStore, user: User, settings: Settings
+) -> None:
+    dimension = settings.embedding_dimension
+    chat = store.create_chat(user.id, "topics")
+    said = store.append_message(user.id, chat.id, NewMessage(Role.USER, "graphs")).message
+
+    def link(name: str, cos: float) -> str:
+        return store.link_topic(
+            user.id,
+            name,
+            name.lower(),
+            at_cosine(cos, dimension),
+            [said.id],
+            0.5,
+            DUPLICATE_THRESHOLD,
+        )
+
+    first = link("Graph databases", 1.0)
+    assert link("Graph stores", DUPLICATE_THRESHOLD + 0.05) == first
+    assert link("Gardening", DUPLICATE_THRESHOLD - 0.1) != first
+    names = {t["name"] for t in store.list_topics(user.id)}
+    assert names == {"Graph databases", "Gardening"}
