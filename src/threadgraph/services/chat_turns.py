@@ -148,8 +148,10 @@ class ChatTurns:
     def follow(self, user_id: str, reply_id: str) -> LiveReply | list[ReplyEvent]:
         """A reply's events for a reader who comes (back) to it: the live stream while it
         is being written, else the same events replayed from what is stored."""
+        # Live first, then the stored reply (which also says whether it is this person's):
+        # a reply that ends between the two is read as it ended, not as it was streaming.
+        live = self.live.get(reply_id)
         reply = self.store.get_message(user_id, reply_id)
-        live = self.live.get(reply.id)
         if live is not None:
             return live
         prompt = None
