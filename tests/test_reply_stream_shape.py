@@ -5,12 +5,16 @@ was there read, and every message in an event is the message REST gives."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 from tests.fake_openai import slow_text
+from tests.server_process import ServerProcess
 from tests.sse import parse_events, text_of
+from threadgraph.config import Settings
 from threadgraph.rules import new_id
 
 Events = list[tuple[str, dict[str, Any]]]
@@ -104,3 +108,24 @@ def test_messages_in_events_are_the_messages_rest_gives(client: TestClient) -> N
     assert set(start["reply"]) == set(reply)
     assert start["reply"]["id"] == reply["id"]
     assert start["reply"]["created_at"] == reply["created_at"]
+
+
+def test_the_served_process_replays_what_it_streamed(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """The same over HTTP from `threadgraph serve`, for a failure as for a reply."""
+    server = ServerProcess(app_settings, tmp_path / "server.log").start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+            chat = http.post("/api/chats", json={}).json()["id"]
+            for model in ("fake-echo", "fake-500"):
+                body = {"content": f"over the wire with {model}", "model": model}
+                with http.stream("POST", f"/api/chats/{chat}/messages", json=body) as response:
+                    live = list(parse_events(response.iter_lines()))
+                reply_id = live[0][1]["reply"]["id"]
+                with http.stream("GET", f"/api/messages/{reply_id}/stream") as response:
+                    replayed = list(parse_events(response.iter_lines()))
+                assert live[-1][0] == ("done" if model == "fake-echo" else "error")
+                assert replayed == joined(live)
+    finally:
+        server.stop()
