@@ -5,10 +5,14 @@
 // Whether the chat exists and whose it is, how many messages it holds, and which of the
 // messages are already there (with their owner and chat): the import adds only what is
 // missing.
+// The messages are read AFTER the chat (the subquery takes `c`): another import committing
+// meanwhile is then seen either not at all or with its messages. Read in the other order
+// (an uncorrelated subquery may run first), a chat committed in between looked like one
+// holding none of these messages, and the import made a separate copy of it.
 OPTIONAL MATCH (c:Chat {id: $chat_id})
 OPTIONAL MATCH (c)-[:BELONGS_TO]->(owner:User)
 WITH c, owner, CASE WHEN c IS NULL THEN 0 ELSE COUNT { (:Message)-[:BELONGS_TO]->(c) } END AS stored
-CALL () {
+CALL (c) {
   UNWIND $ids AS id
   MATCH (m:Message {id: id})
   OPTIONAL MATCH (m)-[:BELONGS_TO]->(mc:Chat)
