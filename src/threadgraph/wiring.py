@@ -24,6 +24,7 @@ from threadgraph.llm.local_model import LocalModel
 from threadgraph.llm.openai_endpoint import OpenAIEndpoint
 from threadgraph.ports import Embedder, TokenCounter
 from threadgraph.services.chat_turns import ChatTurns
+from threadgraph.services.client_history import ClientHistory
 from threadgraph.services.context import ContextAssembler
 from threadgraph.services.search import Search
 from threadgraph.services.warm_up import WarmUp
@@ -44,6 +45,7 @@ class Services:
     catalog: ModelCatalog
     turns: ChatTurns
     search: Search
+    client_history: ClientHistory
     # The app's background warm-up (health reports it); a command line has none running.
     warm_up: WarmUp = field(default_factory=WarmUp)
 
@@ -124,6 +126,7 @@ def build_services(settings: Settings, catalog: ModelCatalog | None = None) -> S
             catalog=models,
             turns=turns,
             search=Search(store, embedder),
+            client_history=ClientHistory(store, turns, assembler),
         )
     except BaseException:
         store.close()

@@ -19,6 +19,7 @@ from threadgraph.api import (
     imports,
     messages,
     model_list,
+    openai_v1,
     openapi_errors,
     search,
     topics,
@@ -74,5 +75,6 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     app.include_router(topics.router)
     app.include_router(graph.router)
     app.include_router(imports.router)
+    app.include_router(openai_v1.router)
     web.install(app)  # last: the page and its static files come after every API route
     return app

@@ -15,6 +15,7 @@ from threadgraph.config import Settings
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.ports import Embedder
 from threadgraph.services.chat_turns import ChatTurns
+from threadgraph.services.client_history import ClientHistory
 from threadgraph.services.context import ContextAssembler
 from threadgraph.services.search import Search
 from threadgraph.services.warm_up import WarmUp
@@ -48,6 +49,7 @@ EmbedderDep = Annotated[Embedder, Depends(_service("embedder"))]
 CatalogDep = Annotated[ModelCatalog, Depends(_service("catalog"))]
 AssemblerDep = Annotated[ContextAssembler, Depends(_service("assembler"))]
 WarmUpDep = Annotated[WarmUp, Depends(_service("warm_up"))]
+ClientHistoryDep = Annotated[ClientHistory, Depends(_service("client_history"))]
 
 
 def get_user_id(settings: SettingsDep) -> str:

@@ -78,24 +78,32 @@ def stream_reply(
     return _response(_replay(source))
 
 
-async def _follow(live: LiveReply, heartbeat_seconds: float) -> AsyncIterator[str]:
+async def follow_events(
+    live: LiveReply, heartbeat_seconds: float
+) -> AsyncIterator[ReplyEvent | None]:
+    """A live reply's events, from the first; None after ``heartbeat_seconds`` of quiet."""
     backlog, queue = live.subscribe()
     try:
         for event in backlog:
-            yield sse(event)
+            yield event
             if is_terminal(event):
                 return
         while True:
             try:
                 event = await asyncio.wait_for(queue.get(), heartbeat_seconds)
             except TimeoutError:
-                yield KEEP_ALIVE
+                yield None
                 continue
-            yield sse(event)
+            yield event
             if is_terminal(event):
                 return
     finally:
         live.unsubscribe(queue)
+
+
+async def _follow(live: LiveReply, heartbeat_seconds: float) -> AsyncIterator[str]:
+    async for event in follow_events(live, heartbeat_seconds):
+        yield KEEP_ALIVE if event is None else sse(event)
 
 
 async def _replay(events: Sequence[ReplyEvent]) -> AsyncIterator[str]:

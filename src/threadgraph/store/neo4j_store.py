@@ -33,6 +33,7 @@ from threadgraph.store import (
     branches,
     chats,
     export,
+    histories,
     imports,
     records,
     retrieval,
@@ -319,6 +320,8 @@ class Neo4jStore:
         return self.db.read(lambda tx: export.subgraph(tx, user_id, scope, item_id, embeddings))
 
     topic_links = _reading(export.topic_links)
+
+    history_match = _reading(histories.deepest_match)
 
     # -- checks before a write ------------------------------------------------------------
 
