@@ -10,6 +10,7 @@ import openai
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
+from openai.types.chat import ChatCompletionMessageParam
 
 from tests.fake_openai import FakeOpenAI
 from tests.graph_helpers import rows
@@ -45,8 +46,8 @@ def test_a_conversation_is_continued_then_branched_where_it_was_edited(
     client: TestClient, driver: Driver, app_settings: Settings, fake_openai: FakeOpenAI
 ) -> None:
     api = sdk(client)
-    system = {"role": "system", "content": "You are terse."}
-    first = {"role": "user", "content": "What is a graph?"}
+    system: ChatCompletionMessageParam = {"role": "system", "content": "You are terse."}
+    first: ChatCompletionMessageParam = {"role": "user", "content": "What is a graph?"}
     raw = api.chat.completions.with_raw_response.create(model="fake-echo", messages=[system, first])
     chat_id = raw.headers["x-threadgraph-chat"]
     answer = raw.parse()
@@ -56,14 +57,17 @@ def test_a_conversation_is_continued_then_branched_where_it_was_edited(
     assert answer.usage is not None
     assert answer.usage.completion_tokens > 0
 
-    reply = {"role": "assistant", "content": answer.choices[0].message.content}
-    second = {"role": "user", "content": "And a tree?"}
+    reply: ChatCompletionMessageParam = {
+        "role": "assistant",
+        "content": answer.choices[0].message.content,
+    }
+    second: ChatCompletionMessageParam = {"role": "user", "content": "And a tree?"}
     again = api.chat.completions.with_raw_response.create(
         model="fake-echo", messages=[system, first, reply, second]
     )
     assert again.headers["x-threadgraph-chat"] == chat_id  # the stored branch continues
 
-    edited = {"role": "user", "content": "What is a network?"}
+    edited: ChatCompletionMessageParam = {"role": "user", "content": "What is a network?"}
     branched = api.chat.completions.with_raw_response.create(
         model="fake-echo", messages=[system, edited]
     )
@@ -88,7 +92,8 @@ def test_streaming_speaks_openai_chunks_and_a_new_history_starts_a_chat(
     client: TestClient, driver: Driver, app_settings: Settings
 ) -> None:
     api = sdk(client)
-    question = {"role": "user", "content": "Stream me something about Neo4j"}
+    asked = "Stream me something about Neo4j"
+    question: ChatCompletionMessageParam = {"role": "user", "content": asked}
     stream = api.chat.completions.create(
         model="fake-echo",
         messages=[question],
@@ -107,7 +112,7 @@ def test_streaming_speaks_openai_chunks_and_a_new_history_starts_a_chat(
         driver,
         app_settings.neo4j_database,
         "MATCH (m:Message {content: $q})-[:BELONGS_TO]->(c:Chat) RETURN c.id AS id, c.title AS t",
-        q=question["content"],
+        q=asked,
     )
     assert len(chats) == 1
     assert chats[0]["t"] == "Stream me something about Neo4j"
