@@ -121,6 +121,13 @@ def translated() -> Iterator[None]:
         yield
     except neo4j_errors.ConstraintError as error:
         raise Conflict(f"the write clashes with stored data: {error.message}") from error
+    except neo4j_errors.ResultFailedError as error:
+        # Rolling back after a failed query, the driver may raise this instead, with the
+        # real error (a clash two concurrent imports can meet) as its context.
+        clash = error.__cause__ or error.__context__
+        if not isinstance(clash, neo4j_errors.ConstraintError):
+            raise
+        raise Conflict(f"the write clashes with stored data: {clash.message}") from clash
     except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
         raise Unavailable(f"Neo4j is unavailable: {error}") from error
     except neo4j_errors.AuthError as error:
