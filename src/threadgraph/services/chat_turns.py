@@ -52,7 +52,6 @@ class ChatTurns:
         embedder: Embedder,
         assembler: ContextAssembler,
         live: LiveReplies | None = None,
-        workers: int = 4,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -60,7 +59,14 @@ class ChatTurns:
         self.embedder = embedder
         self.assembler = assembler
         self.live = live or LiveReplies()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reply")
+        # A reply from the endpoint is a thread waiting on its socket: many stream at once.
+        # The local model computes on these cores: a few at a time, the rest queue.
+        self._remote_pool = ThreadPoolExecutor(
+            max_workers=settings.reply_workers, thread_name_prefix="reply"
+        )
+        self._local_pool = ThreadPoolExecutor(
+            max_workers=settings.local_reply_workers, thread_name_prefix="local-reply"
+        )
         self._shutting_down = False
 
     # -- starting replies ----------------------------------------------------------------
@@ -196,7 +202,8 @@ class ChatTurns:
         self._shutting_down = True
         for live in self.live.all():
             live.stop_requested.set()
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        self._remote_pool.shutdown(wait=True, cancel_futures=False)
+        self._local_pool.shutdown(wait=True, cancel_futures=False)
 
     # -- generating ------------------------------------------------------------------------
 
@@ -227,13 +234,15 @@ class ChatTurns:
         options: ContextOptions | None = None,
     ) -> LiveReply:
         model = turn.reply.model or self.catalog.default_model()
+        local = self.catalog.is_local(model)
         live = self.live.open(turn.reply.id)
-        live.publish(Started(turn.prompt, turn.reply, self.catalog.is_local(model)))
+        live.publish(Started(turn.prompt, turn.reply, local))
         # The prompt's own branch, not HEAD's: another turn may already have moved HEAD.
         context = self.assembler.assemble(
             user_id, turn.prompt.chat_id, turn.prompt.id, turn.prompt.content, embedding, options
         )
-        self._pool.submit(self._generate, user_id, turn, model, context, live)
+        pool = self._local_pool if local else self._remote_pool
+        pool.submit(self._generate, user_id, turn, model, context, live)
         return live
 
     def _generate(
