@@ -55,7 +55,7 @@ async def reader(
     url: str, chats: list[str], until: float, offset: int, samples: dict[str, list[float]]
 ) -> int:
     """One client: the chat list, then a chat, again and again; returns its errors."""
-    errors, n = 0, offset
+    errors, n = 0, offset % len(chats)
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
         while time.perf_counter() < until:
             for route, path in (("list", "/api/chats"), ("chat", f"/api/chats/{chats[n]}")):
