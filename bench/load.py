@@ -1,6 +1,7 @@
 """Load on one server process: many readers at once, then many streamed turns at once.
 
     .venv/bin/python -m bench.load [--clients 50] [--seconds 20] [--chats 30] [--streams 50]
+                                   [--retries 200]
 
 A real server process (uvicorn) on a real Neo4j, with the fake OpenAI-compatible model
 from the tests. The load comes from an asyncio generator over httpx in this process (one
@@ -11,6 +12,8 @@ connection per client, each sending its next request when the last one has answe
   streams  ``--streams`` turns sent at once, each to fake-slow (40 words 0.1 s apart,
            a 4 s reply) in a chat of its own: time to the first word (p50/p95), the whole
            reply, errors (a status other than 200, an ``error`` event, no ``done``).
+  retries  ``--retries`` requests at once with one client-given prompt id, as clients
+           retrying it: the same figures, and how many messages the chat then holds.
 The load generator shares the machine's cores with the server and Neo4j; the load
 average is printed beside each figure. THREADGRAPH_* settings in the environment (for
 example THREADGRAPH_REPLY_WORKERS) reach the server.
@@ -88,11 +91,13 @@ async def reads(url: str, chats: list[str], clients: int, seconds: float) -> Non
     print(f"  GET /api/chats/{{id}}  {percentiles(samples['chat'])}")
 
 
-async def streamed_turn(http: httpx.AsyncClient, chat: str) -> tuple[float, float] | None:
-    """Seconds to the first word and to the end, or None for a turn that failed."""
+async def streamed_turn(
+    http: httpx.AsyncClient, chat: str, message_id: str | None = None
+) -> tuple[float, float] | None:
+    """Milliseconds to the first word and to the end, or None for a turn that failed."""
     started = time.perf_counter()
     first, kind, ended_well = None, None, False
-    body = {"content": "tell me a long story", "model": "fake-slow"}
+    body = {"content": "tell me a long story", "model": "fake-slow", "id": message_id}
     try:
         async with http.stream("POST", f"/api/chats/{chat}/messages", json=body) as response:
             if response.status_code != 200:
@@ -129,6 +134,26 @@ async def streams(url: str, count: int) -> None:
         print(f"  whole reply {percentiles([whole for _, whole in done])}")
 
 
+async def retries(url: str, count: int) -> None:
+    """One prompt id sent ``count`` times at once, as clients retrying it would."""
+    limits = httpx.Limits(max_connections=count + 10)
+    async with httpx.AsyncClient(base_url=url, timeout=300, limits=limits) as http:
+        chat = (await http.post("/api/chats", json={"title": "retried"})).json()["id"]
+        message_id = new_id()
+        results = await asyncio.gather(
+            *(streamed_turn(http, chat, message_id) for _ in range(count))
+        )
+        stored = (await http.get(f"/api/chats/{chat}")).json()["messages"]
+    done = [r for r in results if r is not None]
+    print(
+        f"retries, one prompt id sent {count} times at once (fake-slow, 4 s reply): "
+        f"{count - len(done)} errors, {len(stored)} messages stored; {load_average()}"
+    )
+    if done:
+        print(f"  first word  {percentiles([first for first, _ in done])}")
+        print(f"  whole reply {percentiles([whole for _, whole in done])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
@@ -136,6 +161,7 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=30)
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("--streams", type=int, default=50)
+    parser.add_argument("--retries", type=int, default=200)
     args = parser.parse_args()
 
     # The background warm-up would run its assemblies during the measurement.
@@ -157,6 +183,8 @@ def main() -> None:
                 asyncio.run(reads(server.url, chats, args.clients, args.seconds))
             if args.streams > 0:
                 asyncio.run(streams(server.url, args.streams))
+            if args.retries > 0:
+                asyncio.run(retries(server.url, args.retries))
         finally:
             server.stop()
             fake.stop()
