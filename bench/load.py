@@ -24,15 +24,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
-from tests.fake_openai import FakeOpenAI
-from tests.server_process import ServerProcess
 
-from bench.harness import bench_neo4j, percentiles
+from bench.harness import percentiles, served_with_fake_model
 from threadgraph.rules import new_id
 
 
@@ -117,6 +113,14 @@ async def streamed_turn(
     return (first - started) * 1000, (time.perf_counter() - started) * 1000
 
 
+def report(title: str, results: list[tuple[float, float] | None], extra: str) -> None:
+    done = [r for r in results if r is not None]
+    print(f"{title}: {len(results) - len(done)} errors{extra}; {load_average()}")
+    if done:
+        print(f"  first word  {percentiles([first for first, _ in done])}")
+        print(f"  whole reply {percentiles([whole for _, whole in done])}")
+
+
 async def streams(url: str, count: int) -> None:
     limits = httpx.Limits(max_connections=count + 10)
     async with httpx.AsyncClient(base_url=url, timeout=300, limits=limits) as http:
@@ -124,14 +128,7 @@ async def streams(url: str, count: int) -> None:
         made = [http.post("/api/chats", json={"title": f"stream {i}"}) for i in range(count)]
         chats = [response.json()["id"] for response in await asyncio.gather(*made)]
         results = await asyncio.gather(*(streamed_turn(http, chat) for chat in chats))
-    done = [r for r in results if r is not None]
-    print(
-        f"streams, {count} turns at once (fake-slow, 4 s replies): "
-        f"{count - len(done)} errors; {load_average()}"
-    )
-    if done:
-        print(f"  first word  {percentiles([first for first, _ in done])}")
-        print(f"  whole reply {percentiles([whole for _, whole in done])}")
+    report(f"streams, {count} turns at once (fake-slow, 4 s replies)", results, "")
 
 
 async def retries(url: str, count: int) -> None:
@@ -144,14 +141,8 @@ async def retries(url: str, count: int) -> None:
             *(streamed_turn(http, chat, message_id) for _ in range(count))
         )
         stored = (await http.get(f"/api/chats/{chat}")).json()["messages"]
-    done = [r for r in results if r is not None]
-    print(
-        f"retries, one prompt id sent {count} times at once (fake-slow, 4 s reply): "
-        f"{count - len(done)} errors, {len(stored)} messages stored; {load_average()}"
-    )
-    if done:
-        print(f"  first word  {percentiles([first for first, _ in done])}")
-        print(f"  whole reply {percentiles([whole for _, whole in done])}")
+    title = f"retries, one prompt id sent {count} times at once (fake-slow, 4 s reply)"
+    report(title, results, f", {len(stored)} messages stored")
 
 
 def main() -> None:
@@ -166,28 +157,15 @@ def main() -> None:
 
     # The background warm-up would run its assemblies during the measurement.
     os.environ.setdefault("THREADGRAPH_WARM_UP_READS", "0")
-    fake = FakeOpenAI().start()
-    with bench_neo4j() as settings, tempfile.TemporaryDirectory() as tmp:
-        server_settings = settings.model_copy(
-            update={
-                "openai_base_url": fake.base_url,
-                "default_model": "fake-echo",
-                "local_user_id": new_id(),
-            }
-        )
-        server = ServerProcess(server_settings, Path(tmp) / "server.log").start()
-        try:
-            chats = make_chats(server.url, args.chats, args.turns)
-            print(f"{len(chats)} chats of {args.turns} exchanges; {load_average()}")
-            if args.clients > 0:
-                asyncio.run(reads(server.url, chats, args.clients, args.seconds))
-            if args.streams > 0:
-                asyncio.run(streams(server.url, args.streams))
-            if args.retries > 0:
-                asyncio.run(retries(server.url, args.retries))
-        finally:
-            server.stop()
-            fake.stop()
+    with served_with_fake_model() as url:
+        chats = make_chats(url, args.chats, args.turns)
+        print(f"{len(chats)} chats of {args.turns} exchanges; {load_average()}")
+        if args.clients > 0:
+            asyncio.run(reads(url, chats, args.clients, args.seconds))
+        if args.streams > 0:
+            asyncio.run(streams(url, args.streams))
+        if args.retries > 0:
+            asyncio.run(retries(url, args.retries))
 
 
 if __name__ == "__main__":
