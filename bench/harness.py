@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import os
 import statistics
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
+from tests.fake_openai import FakeOpenAI
+from tests.server_process import ServerProcess
+
 from threadgraph.config import SOURCE_ROOT, Settings
 from threadgraph.context_knobs import ContextOptions
 from threadgraph.local_neo4j import LocalNeo4j
+from threadgraph.rules import new_id
 
 
 @contextmanager
@@ -36,6 +41,27 @@ def bench_neo4j() -> Iterator[Settings]:
         yield settings
     finally:
         local.stop()
+
+
+@contextmanager
+def served_with_fake_model() -> Iterator[str]:
+    """The URL of a real server process on the benchmark Neo4j, answering with the tests'
+    fake OpenAI-compatible model (fake-echo by default) as a fresh local user."""
+    fake = FakeOpenAI().start()
+    with bench_neo4j() as settings, tempfile.TemporaryDirectory() as tmp:
+        server_settings = settings.model_copy(
+            update={
+                "openai_base_url": fake.base_url,
+                "default_model": "fake-echo",
+                "local_user_id": new_id(),
+            }
+        )
+        server = ServerProcess(server_settings, Path(tmp) / "server.log").start()
+        try:
+            yield server.url
+        finally:
+            server.stop()
+            fake.stop()
 
 
 def percentiles(samples_ms: list[float]) -> str:

@@ -11,17 +11,12 @@ with the local offline model, measuring the time to its first token.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
-from tests.fake_openai import FakeOpenAI
-from tests.server_process import ServerProcess
 from tests.sse import parse_events
 
-from bench.harness import bench_neo4j, percentiles
-from threadgraph.rules import new_id
+from bench.harness import percentiles, served_with_fake_model
 
 
 def timed_turns(url: str, turns: int, model: str) -> tuple[list[float], list[float]]:
@@ -51,30 +46,17 @@ def main() -> None:
     parser.add_argument("--local-turns", type=int, default=10)
     args = parser.parse_args()
 
-    fake = FakeOpenAI().start()
-    with bench_neo4j() as settings, tempfile.TemporaryDirectory() as tmp:
-        server_settings = settings.model_copy(
-            update={
-                "openai_base_url": fake.base_url,
-                "default_model": "fake-echo",
-                "local_user_id": new_id(),
-            }
-        )
-        server = ServerProcess(server_settings, Path(tmp) / "server.log").start()
-        try:
-            timed_turns(server.url, 5, "fake-echo")  # warm up connections and caches
-            first, whole = timed_turns(server.url, args.turns, "fake-echo")
-            print(f"turn with an instant fake model, whole turn:  {percentiles(whole)}")
-            print(f"turn with an instant fake model, first token: {percentiles(first)}")
-            if args.local_turns > 0:  # --local-turns 0: the server's own overhead only
-                local = "local/smollm2-135m-instruct"
-                timed_turns(server.url, 1, local)  # loads the model once
-                first, whole = timed_turns(server.url, args.local_turns, local)
-                print(f"local model, first token:                     {percentiles(first)}")
-                print(f"local model, whole reply:                     {percentiles(whole)}")
-        finally:
-            server.stop()
-            fake.stop()
+    with served_with_fake_model() as url:
+        timed_turns(url, 5, "fake-echo")  # warm up connections and caches
+        first, whole = timed_turns(url, args.turns, "fake-echo")
+        print(f"turn with an instant fake model, whole turn:  {percentiles(whole)}")
+        print(f"turn with an instant fake model, first token: {percentiles(first)}")
+        if args.local_turns > 0:  # --local-turns 0: the server's own overhead only
+            local = "local/smollm2-135m-instruct"
+            timed_turns(url, 1, local)  # loads the model once
+            first, whole = timed_turns(url, args.local_turns, local)
+            print(f"local model, first token:                     {percentiles(first)}")
+            print(f"local model, whole reply:                     {percentiles(whole)}")
 
 
 if __name__ == "__main__":

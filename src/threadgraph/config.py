@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     checkpoint_seconds: float = 1.0
     # Seconds of silence on a reply's event stream before a keep-alive comment is sent.
     sse_heartbeat_seconds: float = 10.0
+    # Replies written at once by one process: to the model endpoint (each a thread waiting
+    # on I/O; 4 at a time made the 50th of 50 concurrent turns wait ~35 s for its first
+    # token) and by the local CPU model (more than the cores only slows every reply).
+    reply_workers: int = Field(default=256, ge=1)
+    local_reply_workers: int = Field(default=2, ge=1)
     # Upper bound on tokens a model may generate for one reply.
     max_reply_tokens: int = 1024
     # Context assembly (tokens counted with the embedding model's WordPiece tokenizer).

@@ -196,6 +196,14 @@ class Neo4jStore:
             lambda tx: turns.begin(tx, user_id, chat_id, prompt, choose, parent_id)
         )
 
+    def retried_turn(
+        self, user_id: str, chat_id: str, prompt: NewMessage, parent_id: str | None = None
+    ) -> TurnStart | None:
+        """A turn already begun under the prompt's client-given id, in one read (see
+        turns.retried); None sends the caller to :meth:`begin_turn`."""
+        chat_id = self._checked(chat_id, prompt)
+        return self.db.read(lambda tx: turns.retried(tx, user_id, chat_id, prompt, parent_id))
+
     def regenerate(self, user_id: str, reply_id: str, model: str | ModelChoice) -> TurnStart:
         choose = _choice(model)
         return self.db.write(lambda tx: turns.regenerate(tx, user_id, reply_id, choose))

@@ -62,16 +62,32 @@ def begin(
     prompt_id, parent_id = _message_id(prompt), _parent_id(parent_id)
     chat = chats.lock(tx, user_id, chat_id)
     model = choose_model(chat, None)
-    existing = _find(tx, prompt_id)
-    if existing is not None:
-        stored = records.same_message(existing, user_id, chat.id, prompt, parent_id)
-        latest = tx.one("turns.latest_reply_to", prompt_id=stored.id)
-        if latest is not None:
-            return TurnStart(stored, records.message(latest["message"]), created=False)
+    found = _begun(tx, user_id, chat, prompt_id, prompt, parent_id)
+    if found is not None:
+        stored, reply = found
+        if reply is not None:
+            return TurnStart(stored, reply, created=False)
         return TurnStart(stored, _placeholder(tx, user_id, chat.id, stored.id, model), False)
     parent = _parent_in_chat(tx, user_id, chat, parent_id)
     stored = _create(tx, user_id, chat.id, prompt_id, prompt, parent)
     return TurnStart(stored, _placeholder(tx, user_id, chat.id, stored.id, model), created=True)
+
+
+def retried(
+    tx: Tx, user_id: str, chat_id: str, prompt: NewMessage, parent_id: str | None
+) -> TurnStart | None:
+    """The turn a retried prompt id began, read without locking or writing: a retry
+    answers from the store before anything is computed for it (no embedding). None when
+    the id is new, or its prompt has no reply yet: :func:`begin` handles both. A retry
+    that asks for another message is a Conflict, as in :func:`begin`."""
+    if prompt.role is not Role.USER or prompt.id is None:
+        return None
+    prompt_id, parent_id = _message_id(prompt), _parent_id(parent_id)
+    chat = chats.get(tx, user_id, chat_id)
+    found = _begun(tx, user_id, chat, prompt_id, prompt, parent_id)
+    if found is None or found[1] is None:
+        return None
+    return TurnStart(found[0], found[1], created=False)
 
 
 def regenerate(tx: Tx, user_id: str, reply_id: str, choose_model: ModelChoice) -> TurnStart:
@@ -143,6 +159,19 @@ def _parent_id(parent_id: str | None) -> str | None:
 def _find(tx: Tx, message_id: str) -> Message | None:
     row = tx.one("turns.find", message_id=message_id)
     return records.message(row["message"]) if row is not None else None
+
+
+def _begun(
+    tx: Tx, user_id: str, chat: Chat, prompt_id: str, prompt: NewMessage, parent_id: str | None
+) -> tuple[Message, Message | None] | None:
+    """A prompt already stored under ``prompt_id`` and its newest reply (None before the
+    reply is made); None for a new id. Conflict if the id holds another message."""
+    existing = _find(tx, prompt_id)
+    if existing is None:
+        return None
+    stored = records.same_message(existing, user_id, chat.id, prompt, parent_id)
+    latest = tx.one("turns.latest_reply_to", prompt_id=stored.id)
+    return stored, records.message(latest["message"]) if latest is not None else None
 
 
 def _parent_in_chat(tx: Tx, user_id: str, chat: Chat, parent_id: str | None) -> str | None:
