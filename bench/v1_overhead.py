@@ -12,16 +12,12 @@ both and the difference of the medians and p95s.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-from pathlib import Path
 
 import openai
 from tests.fake_openai import FakeOpenAI
-from tests.server_process import ServerProcess
 
-from bench.harness import bench_neo4j, percentiles
-from threadgraph.rules import new_id
+from bench.harness import percentiles, served_with_fake_model
 
 
 def timed_calls(client: openai.OpenAI, calls: int, tag: str) -> tuple[list[float], list[float]]:
@@ -53,19 +49,11 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=100)
     args = parser.parse_args()
 
-    fake = FakeOpenAI().start()
-    with bench_neo4j() as settings, tempfile.TemporaryDirectory() as tmp:
-        server_settings = settings.model_copy(
-            update={
-                "openai_base_url": fake.base_url,
-                "default_model": "fake-echo",
-                "local_user_id": new_id(),
-            }
-        )
-        server = ServerProcess(server_settings, Path(tmp) / "server.log").start()
-        try:
+    fake = FakeOpenAI().start()  # the same fake model the served process asks, called directly
+    try:
+        with served_with_fake_model() as url:
             direct = openai.OpenAI(base_url=fake.base_url, api_key="x", max_retries=0)
-            through = openai.OpenAI(base_url=f"{server.url}/v1", api_key="x", max_retries=0)
+            through = openai.OpenAI(base_url=f"{url}/v1", api_key="x", max_retries=0)
             timed_calls(direct, 5, "warm")
             timed_calls(through, 5, "warm")  # connections, plans and caches
             d_first, d_whole = timed_calls(direct, args.calls, "direct")
@@ -77,9 +65,8 @@ def main() -> None:
             for q, name in ((0.5, "p50"), (0.95, "p95")):
                 added = quantile(t_whole, q) - quantile(d_whole, q)
                 print(f"/v1 adds, whole call {name}: {added:7.1f} ms")
-        finally:
-            server.stop()
-            fake.stop()
+    finally:
+        fake.stop()
 
 
 if __name__ == "__main__":
