@@ -12,6 +12,7 @@ both and the difference of the medians and p95s.
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 
 import openai
@@ -40,8 +41,11 @@ def timed_calls(client: openai.OpenAI, calls: int, tag: str) -> tuple[list[float
 
 
 def quantile(samples: list[float], q: float) -> float:
+    """As bench.harness.percentiles picks them (the median for 0.5)."""
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    if q == 0.5:
+        return statistics.median(ordered)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
