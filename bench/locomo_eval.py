@@ -46,7 +46,7 @@ from threadgraph.rules import new_id
 from threadgraph.services.context import AssembledContext, ContextAssembler
 from threadgraph.services.imports.enrich import embed_missing
 from threadgraph.services.imports.service import Importer
-from threadgraph.services.imports.tree import graph_id
+from threadgraph.services.imports.tree import message_graph_id
 from threadgraph.store import Neo4jStore
 
 BUDGETS = (5, 10, 25, 50)
@@ -129,7 +129,8 @@ def load(
         embed_missing(store, embedder, user_id)
         for chat in export:
             for node_id in chat["mapping"]:
-                dialog_of[graph_id(user_id, "chatgpt", "message", node_id)] = node_id
+                key = chat["conversation_id"]
+                dialog_of[message_graph_id(user_id, "chatgpt", key, node_id)] = node_id
         for qa in sample["qa"]:
             evidence = {
                 part.strip()
