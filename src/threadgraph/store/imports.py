@@ -44,12 +44,14 @@ def write_chat(db: Database, user_id: str, chat: ImportChat) -> ImportWrite:
 def _write_chat(tx: Tx, user_id: str, chat: ImportChat) -> ImportWrite:
     """One try at writing the conversation (see write_chat)."""
     ids = [m.id for m in chat.messages]
-    state = tx.one("imports.state", chat_id=chat.id, ids=ids)
+    # Two statements, in this order (see the query file): the chat, then its messages.
+    state = tx.one("imports.chat_state", chat_id=chat.id)
     assert state is not None
+    found_messages = tx.rows("imports.existing_messages", ids=ids)
     if state["chat_exists"] and state["owner_id"] != user_id:
         raise Conflict(f"chat id {chat.id} is already used by other data")
     existing = set()
-    for found in state["existing"]:
+    for found in found_messages:
         if found["user_id"] != user_id or found["chat_id"] != chat.id:
             raise Conflict(f"message id {found['id']} is already used by another chat")
         existing.add(found["id"])
@@ -62,7 +64,6 @@ def _write_chat(tx: Tx, user_id: str, chat: ImportChat) -> ImportWrite:
         "imports.write",
         user_id=user_id,
         chat_id=chat.id,
-        create=not state["chat_exists"],
         properties=chat.properties,
         forked_from_id=chat.forked_from_id,
         updated_at=chat.properties.get("updated_at"),
@@ -71,8 +72,12 @@ def _write_chat(tx: Tx, user_id: str, chat: ImportChat) -> ImportWrite:
         head_id=chat.head_id,
     )
     if row is None:
+        # Raising rolls the transaction back: nothing of the conversation stays.
+        again = tx.one("imports.chat_state", chat_id=chat.id)
+        if again is not None and again["chat_exists"]:
+            raise Conflict(f"chat id {chat.id} is already used by other data")
         raise NotFound(f"user {user_id} not found")
-    return ImportWrite(not state["chat_exists"], len(new), int(row["links_missing"]))
+    return ImportWrite(bool(row["created"]), len(new), int(row["links_missing"]))
 
 
 def used_context(tx: Tx, user_id: str, edges: list[dict[str, Any]]) -> int:
