@@ -41,6 +41,7 @@ class ServerProcess:
             THREADGRAPH_SSE_HEARTBEAT_SECONDS=str(settings.sse_heartbeat_seconds),
             THREADGRAPH_MAX_REPLY_TOKENS=str(settings.max_reply_tokens),
             THREADGRAPH_MODEL_TIMEOUT_SECONDS=str(settings.model_timeout_seconds),
+            THREADGRAPH_REPLY_LEASE_SECONDS=str(settings.reply_lease_seconds),
             HF_HUB_OFFLINE="1",
         )
         self._process: subprocess.Popen[bytes] | None = None
