@@ -23,7 +23,8 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, settings: Settings, log_path: Path) -> None:
+    def __init__(self, settings: Settings, log_path: Path, workers: int = 1) -> None:
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -52,7 +53,10 @@ class ServerProcess:
         seconds for the embedding model."""
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "threadgraph.cli", "serve", "--port", str(self.port)],
+                [
+                    *(sys.executable, "-m", "threadgraph.cli", "serve"),
+                    *("--port", str(self.port), "--workers", str(self.workers)),
+                ],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -32,8 +32,8 @@ from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status
 from threadgraph.ports import Embedder, Usage
 from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler
+from threadgraph.services.enrichment import ReplyEnrichment
 from threadgraph.services.live_replies import LiveReplies, LiveReply
-from threadgraph.services.model_topics import extract_topics_with_model
 from threadgraph.services.reply_events import (
     Delta,
     ReplyEvent,
@@ -44,8 +44,6 @@ from threadgraph.services.reply_events import (
 )
 from threadgraph.services.reply_leases import LeaseKeeper
 from threadgraph.services.reply_tail import tail
-from threadgraph.services.titles import make_title
-from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
 from threadgraph.store import Neo4jStore
 from threadgraph.store.turns import ModelChoice
 
@@ -72,6 +70,7 @@ class ChatTurns:
         self.assembler = assembler
         self.live = live or LiveReplies()
         self.leases = LeaseKeeper(store, self.live)
+        self.enrichment = ReplyEnrichment(store, catalog, settings, embedder)
         # A reply from the endpoint is a thread waiting on its socket: many stream at once.
         # The local model computes on these cores: a few at a time, the rest queue.
         self._remote_pool = ThreadPoolExecutor(
@@ -331,11 +330,7 @@ class ChatTurns:
         self.live.close(reply_id)
         # Enrichment, off the hot path: the reader already has the whole reply.
         if status is Status.COMPLETE:
-            self._topics(user_id, turn.prompt, reply_id, text, model)
-            # A root prompt and its reply make the first exchange: time for a title (the
-            # store keeps a title the person chose or one already generated).
-            if turn.prompt.parent_id is None:
-                self._title(user_id, turn.prompt, text, model)
+            self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model)
 
     def _checkpoint(self, reply_id: str, text: str) -> bool:
         """Save the text so far; True when the reply should stop."""
@@ -354,40 +349,3 @@ class ChatTurns:
                 time.sleep(0.5 * 2**attempt)
         log.error("reply %s could not be saved; it will be marked incomplete", reply_id)
         return None
-
-    def _topics(self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str) -> None:
-        if not self.settings.topics_enabled:
-            return
-        try:
-            topics = []
-            if self.settings.topics_extractor == "model":
-                topics = extract_topics_with_model(
-                    self.catalog,
-                    self.settings.topics_model or model,
-                    self.embedder,
-                    prompt.content,
-                    reply,
-                )
-            if not topics:
-                topics = extract_topics(self.embedder, prompt.content, reply)
-            for topic in topics:
-                self.store.link_topic(
-                    user_id,
-                    topic.name,
-                    topic.normalized,
-                    topic.embedding,
-                    [prompt.id, reply_id],
-                    topic.score,
-                    DUPLICATE_THRESHOLD,
-                )
-        except Exception:  # topics are a bonus: never let them disturb a reply
-            log.warning("topic extraction for reply %s failed", reply_id, exc_info=True)
-
-    def _title(self, user_id: str, prompt: Message, reply: str, model: str) -> None:
-        try:
-            if self.store.get_chat(user_id, prompt.chat_id).title_source != "default":
-                return  # named by the person (or already titled): no model call
-            title = make_title(self.catalog, model, prompt.content, reply)
-            self.store.set_generated_title(user_id, prompt.chat_id, title)
-        except ThreadgraphError as error:
-            log.warning("titling chat %s failed: %s", prompt.chat_id, error.message)
