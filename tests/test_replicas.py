@@ -19,7 +19,7 @@ from tests.sse import parse_events, text_of
 from tests.wait import until
 from threadgraph.config import Settings
 
-LEASE = 3.0
+LEASE = 5.0  # short, to be quick; long enough that a loaded machine renews in time
 Events = list[tuple[str, dict[str, Any]]]
 
 
