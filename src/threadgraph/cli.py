@@ -15,7 +15,7 @@ import logging
 import sys
 import time
 
-from threadgraph.config import Settings
+from threadgraph.config import Settings, check_exposure
 from threadgraph.errors import InvalidInput, ThreadgraphError, TooLarge
 from threadgraph.local_neo4j import LocalNeo4j
 
@@ -212,9 +212,10 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
 
     from threadgraph.api.app import create_app
 
-    _ensure_neo4j(settings)
     host = host or settings.host
     port = port or settings.port
+    check_exposure(settings, host)
+    _ensure_neo4j(settings)
     print(f"threadgraph on http://{host}:{port}/  (API docs at /docs)")
     # threadgraph's own notes (the warm-up, replies cut off by the last shutdown) beside
     # uvicorn's, which keeps its own handlers.
