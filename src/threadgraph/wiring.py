@@ -23,6 +23,8 @@ from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.llm.local_model import LocalModel
 from threadgraph.llm.openai_endpoint import OpenAIEndpoint
 from threadgraph.ports import Embedder, TokenCounter
+from threadgraph.services.accounts import Accounts
+from threadgraph.services.api_keys import KeyRing
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.client_history import ClientHistory
 from threadgraph.services.context import ContextAssembler
@@ -46,6 +48,8 @@ class Services:
     turns: ChatTurns
     search: Search
     client_history: ClientHistory
+    accounts: Accounts
+    keys: KeyRing
     # The app's background warm-up (health reports it); a command line has none running.
     warm_up: WarmUp = field(default_factory=WarmUp)
 
@@ -117,6 +121,7 @@ def build_services(settings: Settings, catalog: ModelCatalog | None = None) -> S
         assembler = ContextAssembler(store, counter, settings)
         models = catalog or build_catalog(settings)
         turns = ChatTurns(store, models, settings, embedder, assembler)
+        keys = KeyRing(store.accounts, settings.key_cache_seconds)
         return Services(
             settings=settings,
             store=store,
@@ -127,6 +132,8 @@ def build_services(settings: Settings, catalog: ModelCatalog | None = None) -> S
             turns=turns,
             search=Search(store, embedder),
             client_history=ClientHistory(store, turns, assembler),
+            accounts=Accounts(store.accounts, keys),
+            keys=keys,
         )
     except BaseException:
         store.close()
