@@ -17,11 +17,13 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from tests.accounts_helpers import new_person, services_of
+from tests.app_client import ready_client
 from threadgraph.config import Settings
-from threadgraph.errors import Unauthorized
+from threadgraph.errors import RateLimited, Unauthorized
 from threadgraph.models import AccountRole
 from threadgraph.rules import new_id
 from threadgraph.services.api_keys import KeyRing, digest, make_key
+from threadgraph.services.rate_limit import RateLimiter
 from threadgraph.store import Neo4jStore
 
 
@@ -222,3 +224,32 @@ def test_the_first_admin_from_the_command_line(settings: Settings) -> None:
     listed = cli("list")
     assert f"{login}\tadmin" in listed.stdout
     assert f"{login}-b\tmember" in listed.stdout
+
+
+def test_a_key_over_its_rate_is_told_to_wait(app_settings: Settings) -> None:
+    limited = {"auth": "accounts", "key_rate_per_second": 0.5, "key_burst": 3}
+    with ready_client(app_settings.model_copy(update=limited)) as client:
+        alice, bob = new_person(client), new_person(client)
+        assert [alice.get("/api/chats").status_code for _ in range(3)] == [200] * 3
+        refused = alice.get("/api/chats")
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "rate_limited"
+        assert 1 <= int(refused.headers["retry-after"]) <= 2
+        assert bob.get("/api/chats").status_code == 200  # buckets are per key
+        time.sleep(2.1)
+        assert alice.get("/api/chats").status_code == 200
+
+
+def test_the_token_bucket_refills_at_its_rate() -> None:
+    now = [0.0]
+    limiter = RateLimiter(rate=2.0, burst=2, clock=lambda: now[0])
+    limiter.take("k")
+    limiter.take("k")
+    with pytest.raises(RateLimited) as refused:
+        limiter.take("k")
+    assert refused.value.retry_after == 1
+    now[0] = 0.5  # one token back
+    limiter.take("k")
+    with pytest.raises(RateLimited):
+        limiter.take("k")
+    RateLimiter(rate=0, burst=1).take("k")  # 0: no limit

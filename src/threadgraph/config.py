@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     # asked again: a key revoked (or a person disabled) through another process stops
     # working within this time; through this one, at once.
     key_cache_seconds: float = Field(default=5.0, ge=0)
+    # Per API key: requests per second once its burst is spent (0: no limit); 429 with
+    # Retry-After beyond it.
+    key_rate_per_second: float = Field(default=20.0, ge=0)
+    key_burst: int = Field(default=100, ge=1)
     port: int = 8000
     local_user_id: str = "00000000-0000-4000-8000-000000000001"
     local_user_name: str = "local"

@@ -43,6 +43,16 @@ class Forbidden(ThreadgraphError):
     code = "forbidden"
 
 
+class RateLimited(ThreadgraphError):
+    """Too many requests with one API key; ``retry_after``: seconds to wait."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Conflict(ThreadgraphError):
     """The request clashes with what is stored (an id reused for a different object)."""
 

@@ -28,6 +28,7 @@ from threadgraph.services.api_keys import KeyRing
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.client_history import ClientHistory
 from threadgraph.services.context import ContextAssembler
+from threadgraph.services.rate_limit import RateLimiter
 from threadgraph.services.search import Search
 from threadgraph.services.warm_up import WarmUp
 from threadgraph.store import Neo4jStore
@@ -50,6 +51,7 @@ class Services:
     client_history: ClientHistory
     accounts: Accounts
     keys: KeyRing
+    limiter: RateLimiter
     # The app's background warm-up (health reports it); a command line has none running.
     warm_up: WarmUp = field(default_factory=WarmUp)
 
@@ -134,6 +136,7 @@ def build_services(settings: Settings, catalog: ModelCatalog | None = None) -> S
             client_history=ClientHistory(store, turns, assembler),
             accounts=Accounts(store.accounts, keys),
             keys=keys,
+            limiter=RateLimiter(settings.key_rate_per_second, settings.key_burst),
         )
     except BaseException:
         store.close()

@@ -73,7 +73,9 @@ def get_caller(request: Request, services: ServicesDep) -> Caller:
         return Caller(settings.local_user_id, AccountRole.ADMIN)
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
-        return services.keys.caller(credentials.strip())
+        caller = services.keys.caller(credentials.strip())
+        services.limiter.take(caller.key_id or caller.user_id)
+        return caller
     raise Unauthorized("sign in: send Authorization: Bearer <your API key>")
 
 

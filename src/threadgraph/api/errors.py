@@ -15,6 +15,7 @@ from threadgraph.errors import (
     InvalidInput,
     ModelError,
     NotFound,
+    RateLimited,
     ThreadgraphError,
     TooLarge,
     Unauthorized,
@@ -33,6 +34,7 @@ STATUS: dict[type[ThreadgraphError], int] = {
     NotFound: 404,
     Conflict: 409,
     TooLarge: 413,
+    RateLimited: 429,
     ModelError: 502,
     Unavailable: 503,
 }
@@ -56,6 +58,8 @@ def install(app: FastAPI) -> None:
         status = status_for(error)
         # 401 says how to sign in (RFC 9110 requires the header).
         headers = {"WWW-Authenticate": 'Bearer realm="threadgraph"'} if status == 401 else None
+        if isinstance(error, RateLimited):
+            headers = {"Retry-After": str(error.retry_after)}
         return JSONResponse(error_body(error.code, error.message), status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -38,6 +38,7 @@ def _errors_of(path: str, method: str, operation: dict[str, Any]) -> dict[str, s
         errors["400"] = "A malformed body or parameter, or a request that breaks a rule"
     if path.startswith(("/api/", "/v1/")):
         errors["401"] = "Not signed in (accounts mode): no key, or a wrong, revoked or expired one"
+        errors["429"] = "Too many requests with this API key: wait Retry-After seconds"
     if path.startswith("/api/admin/"):
         errors["403"] = "Only an admin manages accounts"
     if "{" in path:
