@@ -253,3 +253,38 @@ def test_the_token_bucket_refills_at_its_rate() -> None:
     with pytest.raises(RateLimited):
         limiter.take("k")
     RateLimiter(rate=0, burst=1).take("k")  # 0: no limit
+
+
+def test_web_sign_in_sets_a_safe_cookie_wants_csrf_on_writes_and_signs_out(
+    accounts_client: TestClient,
+) -> None:
+    alice = new_person(accounts_client)  # password "correct horse battery"
+    client = accounts_client
+    for login, password in [(alice.account.login, "wrong password!"), ("nobody", "x" * 12)]:
+        refused = client.post("/api/session", json={"login": login, "password": password})
+        assert refused.status_code == 401
+        assert refused.json()["error"]["message"] == "wrong login or password"
+    signed = client.post(
+        "/api/session", json={"login": alice.account.login, "password": "correct horse battery"}
+    )
+    assert signed.status_code == 200, signed.text
+    assert signed.json()["id"] == alice.id
+    cookies = signed.headers.get_list("set-cookie")
+    session = next(c for c in cookies if c.startswith("tg_session="))
+    assert "HttpOnly" in session
+    assert "SameSite=lax" in session
+    assert "HttpOnly" not in next(c for c in cookies if c.startswith("tg_csrf="))
+    assert client.get("/api/chats").status_code == 200  # the cookie signs in
+    assert client.post("/api/chats", json={"title": "x"}).status_code == 403  # no CSRF token
+    forged = client.post("/api/chats", json={"title": "x"}, headers={"X-CSRF-Token": "guess"})
+    assert forged.status_code == 403
+    csrf = {"X-CSRF-Token": client.cookies["tg_csrf"]}
+    assert client.post("/api/chats", json={"title": "x"}, headers=csrf).status_code == 201
+    assert "web sign-in" in {k["name"] for k in alice.get("/api/account/keys").json()}
+    token = client.cookies["tg_session"]
+    assert client.delete("/api/session", headers=csrf).status_code == 204
+    assert "tg_session" not in client.cookies
+    assert client.get("/api/chats").status_code == 401
+    # The session itself is revoked, not only forgotten by this browser.
+    again = client.get("/api/chats", headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 401

@@ -23,6 +23,7 @@ from threadgraph.api import (
     openai_v1,
     openapi_errors,
     search,
+    sessions,
     topics,
     web,
 )
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     errors.install(app)
     openapi_errors.install(app)
     app.include_router(health.router)
+    app.include_router(sessions.router)  # signing in needs no caller; signing out does
     # Every /api and /v1 route acts as a caller (api/deps.get_caller): with accounts, a
     # request that is not signed in gets 401 before any route runs.
     signed_in = [Depends(get_caller)]

@@ -7,6 +7,7 @@ Routers take the services they use from here, never one service from inside anot
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Annotated
 
@@ -61,22 +62,43 @@ AccountsDep = Annotated[Accounts, Depends(_service("accounts"))]
 KeysDep = Annotated[KeyRing, Depends(_service("keys"))]
 
 
+SESSION_COOKIE = "tg_session"
+CSRF_COOKIE = "tg_csrf"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
 def get_caller(request: Request, services: ServicesDep) -> Caller:
     """Who the request acts as: the one place that decides it.
 
     Local mode: the one local user made at startup, no sign-in. Accounts mode: the person
-    whose API key is in ``Authorization: Bearer <key>``; anything else is 401. Every
-    /api and /v1 route depends on this (``app.py``), so none answers unsigned.
+    whose API key is in ``Authorization: Bearer <key>``, or whose web session is in the
+    session cookie (``api/sessions.py``; a write must then carry the CSRF header);
+    anything else is 401. Every /api and /v1 route depends on this (``app.py``).
     """
     settings = services.settings
     if not settings.accounts:
         return Caller(settings.local_user_id, AccountRole.ADMIN)
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
-        caller = services.keys.caller(credentials.strip())
-        services.limiter.take(caller.key_id or caller.user_id)
-        return caller
-    raise Unauthorized("sign in: send Authorization: Bearer <your API key>")
+        key = credentials.strip()
+    elif session := request.cookies.get(SESSION_COOKIE):
+        _check_csrf(request)
+        key = session
+    else:
+        raise Unauthorized("sign in: send Authorization: Bearer <your API key>")
+    caller = services.keys.caller(key)
+    services.limiter.take(caller.key_id or caller.user_id)
+    return caller
+
+
+def _check_csrf(request: Request) -> None:
+    """A write signed in by cookie must echo the CSRF cookie in X-CSRF-Token."""
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get("x-csrf-token", "")
+    if not expected or not secrets.compare_digest(expected.encode(), sent.encode()):
+        raise Forbidden("a write signed in by cookie needs the X-CSRF-Token header")
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
