@@ -12,6 +12,7 @@ COPY src ./src
 RUN pip install --no-cache-dir -c constraints.txt .
 
 EXPOSE 8000
-# Inside the container the app listens on all interfaces; docker-compose.yml publishes it
-# on the host's loopback only (local mode: one local user, no authentication yet).
+# Inside the container the app listens on all interfaces, so it runs with accounts (every
+# request signs in); docker-compose.yml publishes it on the host's loopback only.
+ENV THREADGRAPH_AUTH=accounts
 CMD ["threadgraph", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -110,3 +110,10 @@ def app_settings(settings: Settings, fake_openai: FakeOpenAI) -> Settings:
 def client(app_settings: Settings) -> Iterator[TestClient]:
     with ready_client(app_settings) as client:
         yield client
+
+
+@pytest.fixture
+def accounts_client(app_settings: Settings) -> Iterator[TestClient]:
+    """The app with accounts (THREADGRAPH_AUTH=accounts): every request signs in."""
+    with ready_client(app_settings.model_copy(update={"auth": "accounts"})) as client:
+        yield client

@@ -7,6 +7,9 @@ threadgraph neo4j start|stop|status      manage the local Neo4j
 threadgraph migrate                      apply schema migrations and print the version
 threadgraph import FILE [--format F]     import a ChatGPT, Claude, Open WebUI, LibreChat
                                          or threadgraph export (.json or .zip)
+threadgraph users create [--admin] NAME  a person (THREADGRAPH_AUTH=accounts); prints a
+                                         one-time password, or --password-stdin
+threadgraph users list|disable|enable|delete|key ...
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import logging
 import sys
 import time
 
-from threadgraph.config import Settings
+from threadgraph.config import Settings, check_exposure
 from threadgraph.errors import InvalidInput, ThreadgraphError, TooLarge
 from threadgraph.local_neo4j import LocalNeo4j
 
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         "--no-enrich", action="store_true", help="skip embeddings and topics (run later)"
     )
 
+    _users_parser(commands)
+
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -77,10 +82,39 @@ def main(argv: list[str] | None = None) -> int:
             return _backfill(settings, args.batch)
         if args.command == "import":
             return _import(settings, args)
+        if args.command == "users":
+            from threadgraph.cli_users import run_users
+
+            _ensure_neo4j(settings, quiet=True)
+            return run_users(settings, args)
     except ThreadgraphError as error:
         print(f"threadgraph: {error.message}", file=sys.stderr)
         return 1
     return 2
+
+
+def _users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    users = commands.add_parser("users", help="manage people (THREADGRAPH_AUTH=accounts)")
+    actions = users.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="add a person; prints a one-time password")
+    create.add_argument("name")
+    create.add_argument("--admin", action="store_true", help="may manage accounts")
+    create.add_argument("--login", help="default: the name, lowercased")
+    create.add_argument("--email")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    actions.add_parser("list", help="everyone with an account")
+    for action, what in [
+        ("disable", "stop a person signing in (their keys stop working)"),
+        ("enable", "let a disabled person sign in again"),
+        ("delete", "delete a person and everything of theirs"),
+    ]:
+        actions.add_parser(action, help=what).add_argument("login")
+    key = actions.add_parser("key", help="make an API key for a person; printed once")
+    key.add_argument("login")
+    key.add_argument("--name", default="command line", help="what the key is for")
+    key.add_argument("--expires-days", type=int, help="default: never expires")
 
 
 def _neo4j(settings: Settings, action: str) -> int:
@@ -219,9 +253,10 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
     if workers < 1:
         print("--workers must be at least 1", file=sys.stderr)
         return 2
-    _ensure_neo4j(settings)
     host = host or settings.host
     port = port or settings.port
+    check_exposure(settings, host)
+    _ensure_neo4j(settings)
     print(f"threadgraph on http://{host}:{port}/  (API docs at /docs)")
     # threadgraph's own notes (the warm-up, replies cut off by the last shutdown) beside
     # uvicorn's, which keeps its own handlers.

@@ -6,6 +6,7 @@ When ``NEO4J_URI`` is unset, the run command and the test suite start the local 
 (``threadgraph neo4j start``) and connect to it over Bolt on loopback.
 """
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from threadgraph.context_knobs import DEFAULTS as KNOBS
+from threadgraph.errors import ThreadgraphError
 
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,6 +61,18 @@ class Settings(BaseSettings):
 
     # The HTTP server. Local mode: loopback only, one local user.
     host: str = "127.0.0.1"
+    # Who a request acts as. "local": the one local user, no sign-in (only on loopback).
+    # "accounts": people with accounts, each request signed in (API key or web session);
+    # required whenever the server binds beyond loopback.
+    auth: Literal["local", "accounts"] = "local"
+    # Seconds a verified API key is trusted from this process's memory before Neo4j is
+    # asked again: a key revoked (or a person disabled) through another process stops
+    # working within this time; through this one, at once.
+    key_cache_seconds: float = Field(default=5.0, ge=0)
+    # Per API key: requests per second once its burst is spent (0: no limit); 429 with
+    # Retry-After beyond it.
+    key_rate_per_second: float = Field(default=20.0, ge=0)
+    key_burst: int = Field(default=100, ge=1)
     port: int = 8000
     local_user_id: str = "00000000-0000-4000-8000-000000000001"
     local_user_name: str = "local"
@@ -150,3 +164,29 @@ class Settings(BaseSettings):
     @property
     def uses_local_neo4j(self) -> bool:
         return self.neo4j_uri is None
+
+    @property
+    def accounts(self) -> bool:
+        """Multi-user: every request is signed in as one person."""
+        return self.auth == "accounts"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to ``host`` keeps the server reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def check_exposure(settings: Settings, host: str) -> None:
+    """Refuse to serve beyond loopback without accounts: in local mode every request
+    acts as the local user, so anyone who could reach the port would read every chat."""
+    if not settings.accounts and not is_loopback(host):
+        raise ThreadgraphError(
+            f"refusing to serve on {host} in local mode: every request would act as the "
+            "local user, with no sign-in. Set THREADGRAPH_AUTH=accounts (then create the "
+            "first admin with `threadgraph users create --admin NAME`), or bind to 127.0.0.1"
+        )

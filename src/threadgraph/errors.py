@@ -30,6 +30,29 @@ class NotFound(ThreadgraphError):
     code = "not_found"
 
 
+class Unauthorized(ThreadgraphError):
+    """The request is not signed in (no key, a wrong, revoked or expired one)."""
+
+    code = "unauthorized"
+
+
+class Forbidden(ThreadgraphError):
+    """The caller may not use this route at all (a member on an admin route). Never used
+    for another person's object: that is NotFound."""
+
+    code = "forbidden"
+
+
+class RateLimited(ThreadgraphError):
+    """Too many requests with one API key; ``retry_after``: seconds to wait."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Conflict(ThreadgraphError):
     """The request clashes with what is stored (an id reused for a different object)."""
 

@@ -217,3 +217,46 @@ class ImportWrite:
     # The stored chat of that id shares none of these messages: nothing was written (the
     # import would not extend it, it would graft another conversation onto it).
     diverged: bool = False
+
+
+# -- accounts (THREADGRAPH_AUTH=accounts) ---------------------------------------------------
+
+
+class AccountRole(StrEnum):
+    ADMIN = "admin"  # manages accounts; reads no one else's chats
+    MEMBER = "member"
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person who signs in; the password hash never leaves the store."""
+
+    id: str
+    name: str
+    login: str
+    email: str | None
+    role: AccountRole
+    disabled: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A person's API key as listed: the secret is shown once, when it is made."""
+
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a request acts as: the local user, or the person whose key or session it is."""
+
+    user_id: str
+    role: AccountRole
+    key_id: str | None = None

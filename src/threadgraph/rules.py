@@ -38,5 +38,13 @@ def check_id(value: str, what: str) -> str:
         raise InvalidInput(f"{what} {value!r} is not a UUID") from None
 
 
+def own_id(user_id: str, client_id: str, what: str) -> str:
+    """The stored id for an id a client made, with accounts: a UUID derived from it and
+    the person's id. People then never meet in one id space: a client id equal to
+    another person's id is answered exactly as a free one (no "already in use" that
+    would tell it exists), and a retry with the same id still finds the same object."""
+    return str(uuid.uuid5(uuid.UUID(user_id), check_id(client_id, what)))
+
+
 def new_id() -> str:
     return str(uuid.uuid4())

@@ -23,9 +23,12 @@ from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.llm.local_model import LocalModel
 from threadgraph.llm.openai_endpoint import OpenAIEndpoint
 from threadgraph.ports import Embedder, TokenCounter
+from threadgraph.services.accounts import Accounts
+from threadgraph.services.api_keys import KeyRing
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.client_history import ClientHistory
 from threadgraph.services.context import ContextAssembler
+from threadgraph.services.rate_limit import RateLimiter
 from threadgraph.services.search import Search
 from threadgraph.services.warm_up import WarmUp
 from threadgraph.store import Neo4jStore
@@ -46,6 +49,9 @@ class Services:
     turns: ChatTurns
     search: Search
     client_history: ClientHistory
+    accounts: Accounts
+    keys: KeyRing
+    limiter: RateLimiter
     # The app's background warm-up (health reports it); a command line has none running.
     warm_up: WarmUp = field(default_factory=WarmUp)
 
@@ -119,6 +125,7 @@ def build_services(settings: Settings, catalog: ModelCatalog | None = None) -> S
         assembler = ContextAssembler(store, counter, settings)
         models = catalog or build_catalog(settings)
         turns = ChatTurns(store, models, settings, embedder, assembler)
+        keys = KeyRing(store.accounts, settings.key_cache_seconds)
         return Services(
             settings=settings,
             store=store,
@@ -129,6 +136,9 @@ def build_services(settings: Settings, catalog: ModelCatalog | None = None) -> S
             turns=turns,
             search=Search(store, embedder),
             client_history=ClientHistory(store, turns, assembler),
+            accounts=Accounts(store.accounts, keys),
+            keys=keys,
+            limiter=RateLimiter(settings.key_rate_per_second, settings.key_burst),
         )
     except BaseException:
         store.close()

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from threadgraph import __version__
 from threadgraph.api import (
+    accounts,
     chats,
     errors,
     export,
@@ -22,9 +23,11 @@ from threadgraph.api import (
     openai_v1,
     openapi_errors,
     search,
+    sessions,
     topics,
     web,
 )
+from threadgraph.api.deps import get_caller
 from threadgraph.config import Settings
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.services.warm_up import WarmUp, start_warm_up
@@ -67,14 +70,22 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     errors.install(app)
     openapi_errors.install(app)
     app.include_router(health.router)
-    app.include_router(model_list.router)
-    app.include_router(chats.router)
-    app.include_router(messages.router)
-    app.include_router(search.router)
-    app.include_router(export.router)
-    app.include_router(topics.router)
-    app.include_router(graph.router)
-    app.include_router(imports.router)
-    app.include_router(openai_v1.router)
+    app.include_router(sessions.router)  # signing in needs no caller; signing out does
+    # Every /api and /v1 route acts as a caller (api/deps.get_caller): with accounts, a
+    # request that is not signed in gets 401 before any route runs.
+    signed_in = [Depends(get_caller)]
+    for routes in (
+        model_list,
+        chats,
+        messages,
+        search,
+        export,
+        topics,
+        graph,
+        imports,
+        accounts,
+        openai_v1,
+    ):
+        app.include_router(routes.router, dependencies=signed_in)
     web.install(app)  # last: the page and its static files come after every API route
     return app

@@ -11,11 +11,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from threadgraph.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     ModelError,
     NotFound,
+    RateLimited,
     ThreadgraphError,
     TooLarge,
+    Unauthorized,
     Unavailable,
 )
 
@@ -26,9 +29,12 @@ log = logging.getLogger(__name__)
 # of no listed kind is a 500.
 STATUS: dict[type[ThreadgraphError], int] = {
     InvalidInput: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
     TooLarge: 413,
+    RateLimited: 429,
     ModelError: 502,
     Unavailable: 503,
 }
@@ -49,7 +55,12 @@ def status_for(error: ThreadgraphError) -> int:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ThreadgraphError)
     async def on_threadgraph_error(_: Request, error: ThreadgraphError) -> JSONResponse:
-        return JSONResponse(error_body(error.code, error.message), status_code=status_for(error))
+        status = status_for(error)
+        # 401 says how to sign in (RFC 9110 requires the header).
+        headers = {"WWW-Authenticate": 'Bearer realm="threadgraph"'} if status == 401 else None
+        if isinstance(error, RateLimited):
+            headers = {"Retry-After": str(error.retry_after)}
+        return JSONResponse(error_body(error.code, error.message), status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -3,7 +3,8 @@
 FastAPI documents 422 for every route with a body or parameters, but threadgraph answers
 a validation error with 400 (``api/errors.py``) and never 422. Each operation instead
 lists the errors it can give, all in the one error shape: 400 for a malformed body or
-parameter, 404 for an id that is not the caller's (or none at all), 409 for a write that
+parameter, 401 when not signed in (accounts mode), 403 for a member on an admin route,
+404 for an id that is not the caller's (or none at all), 409 for a write that
 clashes with what is stored, 413 for a body over a limit, 503 when Neo4j cannot be
 reached. Clients and conformance checkers (schemathesis) can then trust the document.
 """
@@ -35,6 +36,11 @@ def _errors_of(path: str, method: str, operation: dict[str, Any]) -> dict[str, s
     errors: dict[str, str] = {}
     if operation.get("parameters") or operation.get("requestBody"):
         errors["400"] = "A malformed body or parameter, or a request that breaks a rule"
+    if path.startswith(("/api/", "/v1/")):
+        errors["401"] = "Not signed in (accounts mode): no key, or a wrong, revoked or expired one"
+        errors["429"] = "Too many requests with this API key: wait Retry-After seconds"
+    if path.startswith("/api/admin/"):
+        errors["403"] = "Only an admin manages accounts"
     if "{" in path:
         errors["404"] = "No such object of yours (another person's is not found either)"
     if path.startswith("/api/") and method in WRITES:

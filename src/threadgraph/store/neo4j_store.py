@@ -13,6 +13,7 @@ Every call takes the caller's user id: another user's chat or message is NotFoun
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from threadgraph.config import Settings
@@ -29,7 +30,7 @@ from threadgraph.models import (
     SearchHit,
     TurnStart,
 )
-from threadgraph.rules import check_new_message, check_title, new_id
+from threadgraph.rules import check_new_message, check_title, new_id, own_id
 from threadgraph.store import (
     branches,
     chats,
@@ -44,6 +45,7 @@ from threadgraph.store import (
     turns,
     users,
 )
+from threadgraph.store.account_store import AccountStore
 from threadgraph.store.session import Database, Tx
 from threadgraph.store.turns import ModelChoice
 
@@ -82,6 +84,7 @@ class Neo4jStore:
         self._settings = settings
         # The replies this process starts are its own: owned by its instance id.
         self.lease = ReplyLease(settings.instance_id or new_id()[:13], settings.reply_lease_seconds)
+        self.accounts = AccountStore(db)  # people and their API keys
 
     @classmethod
     def connect(cls, settings: Settings) -> Neo4jStore:
@@ -120,7 +123,7 @@ class Neo4jStore:
         """Without a title the chat is "New chat" until its first exchange gives it one."""
         source = "default" if title is None else "user"
         title = self._title(title or DEFAULT_TITLE)
-        chat_id = chats.new_chat_id(chat_id)
+        chat_id = chats.new_chat_id(self._own(user_id, chat_id, "chat id"))
         return self.db.write(lambda tx: chats.create(tx, user_id, chat_id, title, source, model))
 
     get_chat = _reading(chats.get)
@@ -181,7 +184,7 @@ class Neo4jStore:
     def append_message(
         self, user_id: str, chat_id: str, new: NewMessage, parent_id: str | None = None
     ) -> AppendResult:
-        chat_id = self._checked(chat_id, new)
+        chat_id, new = self._checked(user_id, chat_id, new)
         return self.db.write(lambda tx: turns.append(tx, user_id, chat_id, new, parent_id))
 
     def begin_turn(
@@ -193,7 +196,7 @@ class Neo4jStore:
         parent_id: str | None = None,
     ) -> TurnStart:
         """The prompt and an empty streaming reply, in one transaction (see turns.begin)."""
-        chat_id = self._checked(chat_id, prompt)
+        chat_id, prompt = self._checked(user_id, chat_id, prompt)
         choose, lease = _choice(model), self.lease
         return self.db.write(
             lambda tx: turns.begin(tx, user_id, chat_id, prompt, choose, parent_id, lease)
@@ -204,7 +207,7 @@ class Neo4jStore:
     ) -> TurnStart | None:
         """A turn already begun under the prompt's client-given id, in one read (see
         turns.retried); None sends the caller to :meth:`begin_turn`."""
-        chat_id = self._checked(chat_id, prompt)
+        chat_id, prompt = self._checked(user_id, chat_id, prompt)
         return self.db.read(lambda tx: turns.retried(tx, user_id, chat_id, prompt, parent_id))
 
     def regenerate(self, user_id: str, reply_id: str, model: str | ModelChoice) -> TurnStart:
@@ -330,8 +333,14 @@ class Neo4jStore:
     def _title(self, title: str) -> str:
         return check_title(title, self._settings.max_title_chars)
 
-    def _checked(self, chat_id: str, new: NewMessage) -> str:
+    def _own(self, user_id: str, client_id: str | None, what: str) -> str | None:
+        """A client-made id as stored: with accounts, within the person's own id space."""
+        if client_id is None or not self._settings.accounts:
+            return client_id
+        return own_id(user_id, client_id, what)
+
+    def _checked(self, user_id: str, chat_id: str, new: NewMessage) -> tuple[str, NewMessage]:
         """A chat id to look up, and a message that obeys the rules, before any write."""
         chat_id = records.lookup_id(chat_id, "chat")
         check_new_message(new, self._settings.max_message_chars)
-        return chat_id
+        return chat_id, replace(new, id=self._own(user_id, new.id, "message id"))

@@ -14,3 +14,11 @@ m {.id, .user_id, .role, .content, .status, .model, .tokens, .prompt_tokens, .er
 c {.id, .title, .title_source, .model, .created_at, .updated_at,
    head_id: [(c)-[:HEAD]->(of_head:Message) | of_head.id][0],
    forked_from_id: [(c)-[:FORKED_FROM]->(of_fork:Message) | of_fork.id][0]}
+
+// fragment: account(u)
+// A person with an account; never the password hash.
+u {.id, .name, .login, .email, .role, .disabled, .created_at}
+
+// fragment: api_key(k)
+// A key as listed; never its hash.
+k {.id, .name, .prefix, .created_at, .expires_at, .last_used_at, .revoked_at}
