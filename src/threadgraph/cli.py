@@ -6,6 +6,8 @@ threadgraph neo4j start|stop|status      manage the local Neo4j
 threadgraph migrate                      apply schema migrations and print the version
 threadgraph import FILE [--format F]     import a ChatGPT, Claude, Open WebUI, LibreChat
                                          or threadgraph export (.json or .zip)
+threadgraph mcp                          the MCP server over stdio (for an MCP client to
+                                         start), acting as the local user
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         "--no-enrich", action="store_true", help="skip embeddings and topics (run later)"
     )
 
+    commands.add_parser("mcp", help="serve the history to an MCP client over stdio")
+
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -73,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             return _backfill(settings, args.batch)
         if args.command == "import":
             return _import(settings, args)
+        if args.command == "mcp":
+            return _mcp(settings)
     except ThreadgraphError as error:
         print(f"threadgraph: {error.message}", file=sys.stderr)
         return 1
@@ -204,6 +210,14 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"wrote {nodes} nodes and {edges} relationships to {args.output}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _mcp(settings: Settings) -> int:
+    from threadgraph.mcp.stdio import serve_stdio
+
+    _ensure_neo4j(settings, quiet=True)  # standard output is the protocol's
+    serve_stdio(settings)
     return 0
 
 

@@ -23,6 +23,7 @@ from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.llm.local_model import LocalModel
 from threadgraph.llm.openai_endpoint import OpenAIEndpoint
 from threadgraph.ports import Embedder, TokenCounter
+from threadgraph.services.agent_memory import AgentMemory
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.client_history import ClientHistory
 from threadgraph.services.context import ContextAssembler
@@ -46,6 +47,7 @@ class Services:
     turns: ChatTurns
     search: Search
     client_history: ClientHistory
+    agent_memory: AgentMemory
     # The app's background warm-up (health reports it); a command line has none running.
     warm_up: WarmUp = field(default_factory=WarmUp)
 
@@ -127,6 +129,7 @@ def build_services(settings: Settings, catalog: ModelCatalog | None = None) -> S
             turns=turns,
             search=Search(store, embedder),
             client_history=ClientHistory(store, turns, assembler),
+            agent_memory=AgentMemory(store, embedder, turns, assembler, settings),
         )
     except BaseException:
         store.close()

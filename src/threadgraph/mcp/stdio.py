@@ -1,0 +1,40 @@
+"""``threadgraph mcp``: the MCP server over standard input and output, for clients that
+start it themselves (Claude Desktop, editors, the SDK's stdio client).
+
+It opens the services like any command, acting as the API's local user. It does not run
+the server's start-up (``Services.prepare``): marking replies cut off by a shutdown would
+cut off the replies a running web server is writing. The schema is migrated, the local
+user made and the embedder's size checked, as a command does. Standard output belongs to
+the protocol: everything else goes to standard error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import anyio
+
+from threadgraph.api.deps import get_user_id
+from threadgraph.config import Settings
+from threadgraph.mcp.scope import ToolContext
+from threadgraph.mcp.server import build_server
+from threadgraph.wiring import Services, open_services
+
+
+def serve_stdio(settings: Settings) -> None:
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    with open_services(settings) as services:
+        services.store.migrate()
+        services.store.ensure_user(settings.local_user_id, settings.local_user_name)
+        services.check_embedding_dimension()
+
+        def own() -> Services:
+            return services
+
+        def caller(_: ToolContext) -> str:
+            return get_user_id(settings)
+
+        anyio.run(build_server(own, caller).run_stdio_async)
