@@ -79,8 +79,9 @@ async def over_stdio(settings: Settings, log: Path) -> AsyncIterator[Client]:
 async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
     result = await client.call_tool(tool, arguments)
     assert not result.is_error, result.content
-    assert result.structured_content is not None
-    return result.structured_content
+    structured: dict[str, Any] | None = result.structured_content
+    assert structured is not None
+    return structured
 
 
 async def refused(client: Client, tool: str, **arguments: Any) -> str:
