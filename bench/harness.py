@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 import statistics
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
+import httpx
 from tests.fake_openai import FakeOpenAI
 from tests.server_process import ServerProcess
 
@@ -44,9 +46,10 @@ def bench_neo4j() -> Iterator[Settings]:
 
 
 @contextmanager
-def served_with_fake_model() -> Iterator[str]:
-    """The URL of a real server process on the benchmark Neo4j, answering with the tests'
-    fake OpenAI-compatible model (fake-echo by default) as a fresh local user."""
+def served_with_fake_model(workers: int = 1) -> Iterator[str]:
+    """The URL of a real server (``workers`` processes on one port) on the benchmark
+    Neo4j, answering with the tests' fake OpenAI-compatible model (fake-echo by default)
+    as a fresh local user; once every worker is ready."""
     fake = FakeOpenAI().start()
     with bench_neo4j() as settings, tempfile.TemporaryDirectory() as tmp:
         server_settings = settings.model_copy(
@@ -56,12 +59,28 @@ def served_with_fake_model() -> Iterator[str]:
                 "local_user_id": new_id(),
             }
         )
-        server = ServerProcess(server_settings, Path(tmp) / "server.log").start()
+        server = ServerProcess(server_settings, Path(tmp) / "server.log", workers=workers)
+        server.start(timeout=120 * workers)
         try:
+            _every_worker_ready(server.url, workers)
             yield server.url
         finally:
             server.stop()
             fake.stop()
+
+
+def _every_worker_ready(url: str, workers: int) -> None:
+    """Ready answers once one worker is; fresh connections reach the others too."""
+    deadline = time.monotonic() + 120 * workers
+    seen: set[str] = set()
+    while len(seen) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {len(seen)} of {workers} workers became ready")
+        response = httpx.get(f"{url}/health", timeout=10)
+        if response.status_code == 200:
+            seen.add(response.json()["instance"])
+        else:
+            time.sleep(0.5)
 
 
 def percentiles(samples_ms: list[float]) -> str:

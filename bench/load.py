@@ -1,7 +1,8 @@
-"""Load on one server process: many readers at once, then many streamed turns at once.
+"""Load on a server (one process, or ``--workers`` side by side): many readers at once,
+then many streamed turns at once.
 
     .venv/bin/python -m bench.load [--clients 50] [--seconds 20] [--chats 30] [--streams 50]
-                                   [--retries 200]
+                                   [--retries 200] [--workers 1,2]
 
 A real server process (uvicorn) on a real Neo4j, with the fake OpenAI-compatible model
 from the tests. The load comes from an asyncio generator over httpx in this process (one
@@ -153,19 +154,26 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("--streams", type=int, default=50)
     parser.add_argument("--retries", type=int, default=200)
+    parser.add_argument(
+        "--workers",
+        default="1",
+        help="server processes, or a list to compare side by side in one run: 1,2",
+    )
     args = parser.parse_args()
 
     # The background warm-up would run its assemblies during the measurement.
     os.environ.setdefault("THREADGRAPH_WARM_UP_READS", "0")
-    with served_with_fake_model() as url:
-        chats = make_chats(url, args.chats, args.turns)
-        print(f"{len(chats)} chats of {args.turns} exchanges; {load_average()}")
-        if args.clients > 0:
-            asyncio.run(reads(url, chats, args.clients, args.seconds))
-        if args.streams > 0:
-            asyncio.run(streams(url, args.streams))
-        if args.retries > 0:
-            asyncio.run(retries(url, args.retries))
+    for workers in (int(n) for n in args.workers.split(",")):
+        print(f"== {workers} worker(s): threadgraph serve --workers {workers}")
+        with served_with_fake_model(workers) as url:
+            chats = make_chats(url, args.chats, args.turns)
+            print(f"{len(chats)} chats of {args.turns} exchanges; {load_average()}")
+            if args.clients > 0:
+                asyncio.run(reads(url, chats, args.clients, args.seconds))
+            if args.streams > 0:
+                asyncio.run(streams(url, args.streams))
+            if args.retries > 0:
+                asyncio.run(retries(url, args.retries))
 
 
 if __name__ == "__main__":

@@ -39,12 +39,14 @@ def process_env(settings: Settings) -> dict[str, str]:
         THREADGRAPH_SSE_HEARTBEAT_SECONDS=str(settings.sse_heartbeat_seconds),
         THREADGRAPH_MAX_REPLY_TOKENS=str(settings.max_reply_tokens),
         THREADGRAPH_MODEL_TIMEOUT_SECONDS=str(settings.model_timeout_seconds),
+        THREADGRAPH_REPLY_LEASE_SECONDS=str(settings.reply_lease_seconds),
         HF_HUB_OFFLINE="1",
     )
 
 
 class ServerProcess:
-    def __init__(self, settings: Settings, log_path: Path) -> None:
+    def __init__(self, settings: Settings, log_path: Path, workers: int = 1) -> None:
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -57,7 +59,10 @@ class ServerProcess:
         seconds for the embedding model."""
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "threadgraph.cli", "serve", "--port", str(self.port)],
+                [
+                    *(sys.executable, "-m", "threadgraph.cli", "serve"),
+                    *("--port", str(self.port), "--workers", str(self.workers)),
+                ],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -23,3 +23,17 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "scripts/test" in readme
     assert "scripts/run" in readme
     assert "scripts/test" in ci
+
+
+def test_compose_runs_replicas_behind_a_proxy_that_streams_unbuffered() -> None:
+    import yaml
+
+    compose = yaml.safe_load((SOURCE_ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert services["app"]["deploy"]["replicas"] >= 2
+    assert "ports" not in services["app"], "only the proxy is published"
+    mount = next(v for v in services["proxy"]["volumes"] if "nginx.conf" in v)
+    conf = (SOURCE_ROOT / mount.split(":")[0]).read_text()
+    assert "proxy_pass http://threadgraph;" in conf
+    assert "server app:8000;" in conf
+    assert "proxy_buffering off;" in conf  # server-sent events go out as they come

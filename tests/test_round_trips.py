@@ -7,12 +7,15 @@ reads: extra round trips, and changes that were not atomic."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api_helpers import turn
+from tests.app_client import ready_client
+from threadgraph.config import Settings
 from threadgraph.models import NewMessage, Role, User
 from threadgraph.store import Neo4jStore
 from threadgraph.store.session import Database
@@ -36,9 +39,18 @@ def settled(db: Database) -> Database:
     return db
 
 
+@pytest.fixture
+def quiet_client(app_settings: Settings) -> Iterator[TestClient]:
+    """An app whose lease keeper will not sweep during the test (it sweeps every half
+    lease): only the request's own transactions are counted."""
+    with ready_client(app_settings.model_copy(update={"reply_lease_seconds": 600.0})) as client:
+        yield client
+
+
 def test_reading_and_changing_a_chat_over_http_are_one_transaction_each(
-    client: TestClient,
+    quiet_client: TestClient,
 ) -> None:
+    client = quiet_client
     chat = client.post("/api/chats", json={"title": "counted"}).json()["id"]
     first = turn(client, chat, "What is a graph?")
     second = turn(client, chat, "And a tree?")

@@ -1,7 +1,8 @@
 """The ``threadgraph`` command.
 
-threadgraph serve [--host H] [--port P]   run the API (starts the local Neo4j when
-                                         NEO4J_URI is not set)
+threadgraph serve [--host H] [--port P] [--workers N]
+                                         run the API (starts the local Neo4j when
+                                         NEO4J_URI is not set); N processes share the port
 threadgraph neo4j start|stop|status      manage the local Neo4j
 threadgraph migrate                      apply schema migrations and print the version
 threadgraph import FILE [--format F]     import a ChatGPT, Claude, Open WebUI, LibreChat
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run the web app and JSON API")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1: local mode)")
     serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="server processes sharing the port (default 1)"
+    )
 
     neo4j = commands.add_parser("neo4j", help="manage the local Neo4j")
     neo4j.add_argument("action", choices=["start", "stop", "status"])
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     try:
         if args.command == "serve":
-            return _serve(settings, args.host, args.port)
+            return _serve(settings, args.host, args.port, args.workers)
         if args.command == "neo4j":
             return _neo4j(settings, args.action)
         if args.command == "migrate":
@@ -221,11 +225,14 @@ def _mcp(settings: Settings) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+def _serve(settings: Settings, host: str | None, port: int | None, workers: int = 1) -> int:
     import uvicorn
 
     from threadgraph.api.app import create_app
 
+    if workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
     _ensure_neo4j(settings)
     host = host or settings.host
     port = port or settings.port
@@ -234,7 +241,27 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     # uvicorn's, which keeps its own handlers.
     logging.basicConfig(level=logging.INFO, format="%(levelname)-9s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per model request
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return 0
+    # Several processes: each builds its app from the same environment, with its own
+    # instance id, so each leases the replies it writes (services/reply_leases.py). The
+    # schema is brought up to date here, once, before they start side by side.
+    from threadgraph.store import Neo4jStore
+
+    store = Neo4jStore.connect(settings)
+    try:
+        store.migrate()
+    finally:
+        store.close()
+    uvicorn.run(
+        "threadgraph.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
     return 0
 
 

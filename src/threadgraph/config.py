@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     # token) and by the local CPU model (more than the cores only slows every reply).
     reply_workers: int = Field(default=256, ge=1)
     local_reply_workers: int = Field(default=2, ge=1)
+    # Replicas: a reply being written is owned by one process (its instance id, random per
+    # process unless set) for a lease it renews about once a second. Any replica marks a
+    # reply ``incomplete`` only once its lease has run out: this long after its writer died.
+    instance_id: str | None = None
+    reply_lease_seconds: float = Field(default=15.0, ge=1.0)
     # Upper bound on tokens a model may generate for one reply.
     max_reply_tokens: int = 1024
     # Context assembly (tokens counted with the embedding model's WordPiece tokenizer).

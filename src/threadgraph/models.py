@@ -138,6 +138,14 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class ReplyLease:
+    """Who writes the replies this process starts, and for how long without renewing."""
+
+    owner: str
+    seconds: float
+
+
+@dataclass(frozen=True)
 class ReplyEnd:
     """How a reply ended: what the generation task writes in one go."""
 

@@ -53,12 +53,14 @@ class Services:
 
     def prepare(self) -> None:
         """What a starting server does before answering: the schema up to date, the local
-        user there, replies cut off by the last shutdown marked, vectors of the right size."""
+        user there, replies whose writer died marked (and from now on, this process's own
+        replies leased), vectors of the right size."""
         self.store.migrate()
         self.store.ensure_user(self.settings.local_user_id, self.settings.local_user_name)
         marked = self.store.mark_interrupted_replies()
         if marked:
             log.warning("marked %d reply(ies) cut off by the last shutdown as incomplete", marked)
+        self.turns.leases.start()
         self.check_embedding_dimension()
 
     def check_embedding_dimension(self) -> None:

@@ -4,7 +4,8 @@
   touches Neo4j or the models, so a slow database does not get the process restarted).
 - ``GET /health/ready``: 200 once the models a turn needs are loaded and Neo4j answers,
   else 503 with the reason (a readiness probe: send no traffic before it says yes).
-- ``GET /health``: the details (Neo4j, schema version, models), 200 when ready, else 503.
+- ``GET /health``: the details (Neo4j, schema version, models, which instance answered),
+  200 when ready, else 503.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class ModelsHealth(BaseModel):
 class Health(BaseModel):
     status: str  # "ok", "starting" (models loading) or "degraded" (something is down)
     version: str
+    # Which process answered: the owner written on the replies it streams (one per
+    # replica or worker; THREADGRAPH_INSTANCE_ID, else random at each start).
+    instance: str
     neo4j: Neo4jHealth
     models: ModelsHealth
 
@@ -95,7 +99,13 @@ def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONRe
         status = "starting"
     else:
         status = "ok"
-    body = Health(status=status, version=__version__, neo4j=neo4j, models=models)
+    body = Health(
+        status=status,
+        version=__version__,
+        instance=store.lease.owner,
+        neo4j=neo4j,
+        models=models,
+    )
     return JSONResponse(body.model_dump(), status_code=200 if status == "ok" else 503)
 
 

@@ -69,13 +69,17 @@ def sse(event: ReplyEvent) -> str:
 
 
 def stream_reply(
-    source: LiveReply | Sequence[ReplyEvent], heartbeat_seconds: float
+    source: LiveReply | Sequence[ReplyEvent] | AsyncIterator[ReplyEvent | None],
+    heartbeat_seconds: float,
 ) -> StreamingResponse:
     """A reply as server-sent events: live (what was published so far, then each new
-    event as it comes) or, for a reply that has ended, its replayed events."""
+    event as it comes), followed from the store as another replica writes it (None is
+    a quiet spell), or, for a reply that has ended, its replayed events."""
     if isinstance(source, LiveReply):
-        return _response(_follow(source, heartbeat_seconds))
-    return _response(_replay(source))
+        return _response(_sse(follow_events(source, heartbeat_seconds)))
+    if isinstance(source, Sequence):
+        return _response(_replay(source))
+    return _response(_sse(source))
 
 
 async def follow_events(
@@ -101,8 +105,8 @@ async def follow_events(
         live.unsubscribe(queue)
 
 
-async def _follow(live: LiveReply, heartbeat_seconds: float) -> AsyncIterator[str]:
-    async for event in follow_events(live, heartbeat_seconds):
+async def _sse(events: AsyncIterator[ReplyEvent | None]) -> AsyncIterator[str]:
+    async for event in events:
         yield KEEP_ALIVE if event is None else sse(event)
 
 

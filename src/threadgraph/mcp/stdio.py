@@ -1,11 +1,11 @@
 """``threadgraph mcp``: the MCP server over standard input and output, for clients that
 start it themselves (Claude Desktop, editors, the SDK's stdio client).
 
-It opens the services like any command, acting as the API's local user. It does not run
-the server's start-up (``Services.prepare``): marking replies cut off by a shutdown would
-cut off the replies a running web server is writing. The schema is migrated, the local
-user made and the embedder's size checked, as a command does. Standard output belongs to
-the protocol: everything else goes to standard error.
+It opens the services like any command, acting as the API's local user. It writes no
+replies, so it does not run a server's start-up (``Services.prepare``: marking replies
+whose writer died, leasing its own): the schema is migrated, the local user made and the
+embedder's size checked, as a command does. It can run beside a server. Standard output
+belongs to the protocol: everything else goes to standard error.
 """
 
 from __future__ import annotations

@@ -11,13 +11,16 @@
    can be regenerated.
 5. After the first exchange the chat gets a title (asked of the model, with a fallback).
 
-Replies left ``streaming`` by a process that died are marked ``incomplete`` at startup.
+Each reply is held by a lease its writer renews (services/reply_leases.py): replicas on
+one Neo4j end a reply as ``incomplete`` only once its writer has died, follow one another's
+replies from the checkpoints (services/reply_tail.py) and pass stops through the store.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -29,11 +32,18 @@ from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status
 from threadgraph.ports import Embedder, Usage
 from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler
+from threadgraph.services.enrichment import ReplyEnrichment
 from threadgraph.services.live_replies import LiveReplies, LiveReply
-from threadgraph.services.model_topics import extract_topics_with_model
-from threadgraph.services.reply_events import Delta, ReplyEvent, Started, outcome, replay
-from threadgraph.services.titles import make_title
-from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
+from threadgraph.services.reply_events import (
+    Delta,
+    ReplyEvent,
+    Started,
+    as_started,
+    outcome,
+    replay,
+)
+from threadgraph.services.reply_leases import LeaseKeeper
+from threadgraph.services.reply_tail import tail
 from threadgraph.store import Neo4jStore
 from threadgraph.store.turns import ModelChoice
 
@@ -59,6 +69,8 @@ class ChatTurns:
         self.embedder = embedder
         self.assembler = assembler
         self.live = live or LiveReplies()
+        self.leases = LeaseKeeper(store, self.live)
+        self.enrichment = ReplyEnrichment(store, catalog, settings, embedder)
         # A reply from the endpoint is a thread waiting on its socket: many stream at once.
         # The local model computes on these cores: a few at a time, the rest queue.
         self._remote_pool = ThreadPoolExecutor(
@@ -161,19 +173,25 @@ class ChatTurns:
         return turn, self._start(user_id, turn, embedding)
 
     def stop(self, user_id: str, reply_id: str) -> bool:
-        """Ask a reply being written to stop; it ends ``incomplete`` with what it has."""
+        """Ask a reply being written to stop; it ends ``incomplete`` with what it has.
+        Written by another replica, it is asked through the store (within a second)."""
         reply = self.store.get_message(user_id, reply_id)
         live = self.live.get(reply.id)
-        if live is None:
-            return False
-        live.stop_requested.set()
-        return True
+        if live is not None:
+            live.stop_requested.set()
+            return True
+        if reply.status is Status.STREAMING:
+            return self.store.request_stop(user_id, reply.id)
+        return False
 
     # -- following replies ----------------------------------------------------------------
 
-    def follow(self, user_id: str, reply_id: str) -> LiveReply | list[ReplyEvent]:
-        """A reply's events for a reader who comes (back) to it: the live stream while it
-        is being written, else the same events replayed from what is stored."""
+    def follow(
+        self, user_id: str, reply_id: str
+    ) -> LiveReply | list[ReplyEvent] | AsyncIterator[ReplyEvent | None]:
+        """A reply's events for a reader who comes (back) to it: the live stream while
+        this process writes it, the stored reply followed as another replica writes it,
+        else the same events replayed from what is stored."""
         # Live first, then the stored reply (which also says whether it is this person's):
         # a reply that ends between the two is read as it ended, not as it was streaming.
         live = self.live.get(reply_id)
@@ -183,6 +201,16 @@ class ChatTurns:
         prompt = None
         if reply.role is Role.ASSISTANT and reply.parent_id is not None:
             prompt = self.store.get_message(user_id, reply.parent_id)
+        if prompt is not None and reply.status is Status.STREAMING:
+            model = reply.model or self.catalog.default_model()
+            started = Started(prompt, as_started(reply), self.catalog.is_local(model))
+            poll = min(0.25, self.settings.checkpoint_seconds)
+            return tail(
+                lambda: self.store.get_message(user_id, reply_id),
+                started,
+                poll,
+                self.settings.sse_heartbeat_seconds,
+            )
         return self.replay(prompt, reply)
 
     def replay(self, prompt: Message | None, reply: Message) -> list[ReplyEvent]:
@@ -204,6 +232,7 @@ class ChatTurns:
             live.stop_requested.set()
         self._remote_pool.shutdown(wait=True, cancel_futures=False)
         self._local_pool.shutdown(wait=True, cancel_futures=False)
+        self.leases.stop()  # after the replies have ended: their leases held till then
 
     # -- generating ------------------------------------------------------------------------
 
@@ -276,7 +305,8 @@ class ChatTurns:
                     last_checkpoint is None
                     or time.monotonic() - last_checkpoint >= self.settings.checkpoint_seconds
                 ):
-                    self._checkpoint(reply_id, "".join(parts))
+                    if self._checkpoint(reply_id, "".join(parts)):
+                        live.stop_requested.set()  # asked on another replica
                     last_checkpoint = time.monotonic()
         except ModelError as failure:
             status, error = Status.FAILED, failure.message
@@ -300,17 +330,15 @@ class ChatTurns:
         self.live.close(reply_id)
         # Enrichment, off the hot path: the reader already has the whole reply.
         if status is Status.COMPLETE:
-            self._topics(user_id, turn.prompt, reply_id, text, model)
-            # A root prompt and its reply make the first exchange: time for a title (the
-            # store keeps a title the person chose or one already generated).
-            if turn.prompt.parent_id is None:
-                self._title(user_id, turn.prompt, text, model)
+            self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model)
 
-    def _checkpoint(self, reply_id: str, text: str) -> None:
+    def _checkpoint(self, reply_id: str, text: str) -> bool:
+        """Save the text so far; True when the reply should stop."""
         try:
-            self.store.checkpoint_reply(reply_id, text)
+            return self.store.checkpoint_reply(reply_id, text)
         except ThreadgraphError as error:  # the end write will try again
             log.warning("checkpoint of reply %s failed: %s", reply_id, error.message)
+            return False
 
     def _finish(self, reply_id: str, end: ReplyEnd) -> Message | None:
         for attempt in range(5):
@@ -321,40 +349,3 @@ class ChatTurns:
                 time.sleep(0.5 * 2**attempt)
         log.error("reply %s could not be saved; it will be marked incomplete", reply_id)
         return None
-
-    def _topics(self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str) -> None:
-        if not self.settings.topics_enabled:
-            return
-        try:
-            topics = []
-            if self.settings.topics_extractor == "model":
-                topics = extract_topics_with_model(
-                    self.catalog,
-                    self.settings.topics_model or model,
-                    self.embedder,
-                    prompt.content,
-                    reply,
-                )
-            if not topics:
-                topics = extract_topics(self.embedder, prompt.content, reply)
-            for topic in topics:
-                self.store.link_topic(
-                    user_id,
-                    topic.name,
-                    topic.normalized,
-                    topic.embedding,
-                    [prompt.id, reply_id],
-                    topic.score,
-                    DUPLICATE_THRESHOLD,
-                )
-        except Exception:  # topics are a bonus: never let them disturb a reply
-            log.warning("topic extraction for reply %s failed", reply_id, exc_info=True)
-
-    def _title(self, user_id: str, prompt: Message, reply: str, model: str) -> None:
-        try:
-            if self.store.get_chat(user_id, prompt.chat_id).title_source != "default":
-                return  # named by the person (or already titled): no model call
-            title = make_title(self.catalog, model, prompt.content, reply)
-            self.store.set_generated_title(user_id, prompt.chat_id, title)
-        except ThreadgraphError as error:
-            log.warning("titling chat %s failed: %s", prompt.chat_id, error.message)

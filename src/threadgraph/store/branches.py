@@ -47,7 +47,11 @@ def active(tx: Tx, chat: Chat, user_id: str) -> list[Message]:
 
 
 def recent(
-    tx: Tx, user_id: str, leaf_id: str, budget: int, cost: Callable[[Message], int]
+    tx: Tx,
+    user_id: str,
+    leaf_id: str,
+    budget: int,
+    cost: Callable[[Message], int] = lambda m: len(m.content),
 ) -> list[Message]:
     """The branch ending at ``leaf_id``, oldest first, cut to the newest messages whose
     ``cost`` fits ``budget``; the leaf is always included. Reads at most what it keeps

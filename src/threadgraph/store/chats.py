@@ -54,7 +54,7 @@ def lock(tx: Tx, user_id: str, chat_id: str) -> Chat:
     )
 
 
-def page(tx: Tx, user_id: str, limit: int, cursor: str | None) -> ChatPage:
+def page(tx: Tx, user_id: str, limit: int = 50, cursor: str | None = None) -> ChatPage:
     """The user's chats, most recently active first, ``limit`` at a time."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")

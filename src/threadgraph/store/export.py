@@ -11,7 +11,9 @@ from threadgraph.store.session import Tx
 Subgraph = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 
 
-def subgraph(tx: Tx, user_id: str, scope: str, item_id: str | None, embeddings: bool) -> Subgraph:
+def subgraph(
+    tx: Tx, user_id: str, scope: str, item_id: str | None, embeddings: bool = False
+) -> Subgraph:
     """Nodes (id, label, properties; ``embedding`` is None unless ``embeddings``) and
     relationships (source, type, target, properties) of one chat, one topic's
     neighbourhood (``item_id`` is the chat's or the topic's id) or a user's whole history."""

@@ -2,9 +2,10 @@
 
 Services call these; each opens a read or write transaction on the :class:`Database` and
 runs the steps of its aggregates (``store/chats.py``, ``turns.py``, ``branches.py``,
-``retrieval.py``, ``topics.py``, ``imports.py``, ``export.py``, ``users.py``,
-``schema.py``) inside it, so a use case of several steps (regenerate, edit, change a chat,
-read a chat with its branch) is atomic and costs one round trip of transactions.
+``leases.py``, ``retrieval.py``, ``topics.py``, ``imports.py``, ``export.py``,
+``users.py``, ``schema.py``) inside it, so a use case of several steps (regenerate, edit,
+change a chat, read a chat with its branch) is atomic and costs one round trip of
+transactions.
 Validation that needs the settings' limits happens here, before anything is written.
 Every call takes the caller's user id: another user's chat or message is NotFound.
 """
@@ -18,23 +19,24 @@ from threadgraph.config import Settings
 from threadgraph.models import (
     AppendResult,
     Chat,
-    ChatPage,
     ImportChat,
     ImportWrite,
     Message,
     NewMessage,
     Provenance,
+    ReplyLease,
     Role,
     SearchHit,
     TurnStart,
 )
-from threadgraph.rules import check_new_message, check_title
+from threadgraph.rules import check_new_message, check_title, new_id
 from threadgraph.store import (
     branches,
     chats,
     export,
     histories,
     imports,
+    leases,
     notes,
     records,
     retrieval,
@@ -79,6 +81,8 @@ class Neo4jStore:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self._settings = settings
+        # The replies this process starts are its own: owned by its instance id.
+        self.lease = ReplyLease(settings.instance_id or new_id()[:13], settings.reply_lease_seconds)
 
     @classmethod
     def connect(cls, settings: Settings) -> Neo4jStore:
@@ -131,8 +135,7 @@ class Neo4jStore:
 
         return self.db.read(work)
 
-    def list_chats(self, user_id: str, limit: int = 50, cursor: str | None = None) -> ChatPage:
-        return self.db.read(lambda tx: chats.page(tx, user_id, limit, cursor))
+    list_chats = _reading(chats.page)
 
     def update_chat(
         self,
@@ -192,9 +195,9 @@ class Neo4jStore:
     ) -> TurnStart:
         """The prompt and an empty streaming reply, in one transaction (see turns.begin)."""
         chat_id = self._checked(chat_id, prompt)
-        choose = _choice(model)
+        choose, lease = _choice(model), self.lease
         return self.db.write(
-            lambda tx: turns.begin(tx, user_id, chat_id, prompt, choose, parent_id)
+            lambda tx: turns.begin(tx, user_id, chat_id, prompt, choose, parent_id, lease)
         )
 
     def retried_turn(
@@ -206,8 +209,8 @@ class Neo4jStore:
         return self.db.read(lambda tx: turns.retried(tx, user_id, chat_id, prompt, parent_id))
 
     def regenerate(self, user_id: str, reply_id: str, model: str | ModelChoice) -> TurnStart:
-        choose = _choice(model)
-        return self.db.write(lambda tx: turns.regenerate(tx, user_id, reply_id, choose))
+        choose, lease = _choice(model), self.lease
+        return self.db.write(lambda tx: turns.regenerate(tx, user_id, reply_id, choose, lease))
 
     def begin_edit(
         self,
@@ -220,12 +223,22 @@ class Neo4jStore:
         message_id = records.lookup_id(message_id, "message")
         prompt = NewMessage(Role.USER, content, embedding=embedding)
         check_new_message(prompt, self._settings.max_message_chars)
-        choose = _choice(model)
-        return self.db.write(lambda tx: turns.edit(tx, user_id, message_id, prompt, choose))
+        choose, lease = _choice(model), self.lease
+        return self.db.write(lambda tx: turns.edit(tx, user_id, message_id, prompt, choose, lease))
 
-    checkpoint_reply = _writing(turns.checkpoint)
     finish_reply = _writing(turns.finish)
-    mark_interrupted_replies = _writing(turns.mark_interrupted)
+
+    # -- replies being written, held by leases (store/leases.py) --------------------------
+
+    def checkpoint_reply(self, reply_id: str, text: str) -> bool:
+        """Save the text so far and renew the lease; True when the writer should stop."""
+        return self.db.write(lambda tx: leases.checkpoint(tx, reply_id, text, self.lease))
+
+    def renew_leases(self, reply_ids: list[str]) -> set[str]:
+        return self.db.write(lambda tx: leases.renew(tx, reply_ids, self.lease))
+
+    request_stop = _writing(leases.request_stop)
+    mark_interrupted_replies = _writing(leases.expire)
 
     # -- reading branches -----------------------------------------------------------------
 
@@ -234,16 +247,7 @@ class Neo4jStore:
     def active_branch(self, user_id: str, chat_id: str) -> list[Message]:
         return self.chat_with_branch(user_id, chat_id)[1]
 
-    def recent_branch(
-        self,
-        user_id: str,
-        leaf_id: str,
-        budget: int,
-        cost: Callable[[Message], int] = lambda m: len(m.content),
-    ) -> list[Message]:
-        """The newest messages of a branch whose ``cost`` fits ``budget`` (branches.recent)."""
-        return self.db.read(lambda tx: branches.recent(tx, user_id, leaf_id, budget, cost))
-
+    recent_branch = _reading(branches.recent)
     chat_tree = _reading(branches.tree)
     siblings = _reading(branches.siblings)
     prune = _writing(branches.prune)
@@ -283,21 +287,15 @@ class Neo4jStore:
     warm_up_subject = _reading(retrieval.warm_up_subject)
     set_embeddings = _writing(retrieval.set_embeddings)
 
-    def messages_missing_embeddings(
-        self, limit: int, user_id: str | None = None
-    ) -> list[tuple[str, str]]:
-        return self.db.read(lambda tx: retrieval.missing_embeddings(tx, limit, user_id))
-
-    def count_missing_embeddings(self, user_id: str | None = None) -> int:
-        return self.db.read(lambda tx: retrieval.count_missing_embeddings(tx, user_id))
+    messages_missing_embeddings = _reading(retrieval.missing_embeddings)
+    count_missing_embeddings = _reading(retrieval.count_missing_embeddings)
 
     # -- topics ---------------------------------------------------------------------------
 
     link_topic = _writing(topics.link)
     topic_detail = _reading(topics.detail)
 
-    def list_topics(self, user_id: str, limit: int = 100) -> list[dict[str, Any]]:
-        return self.db.read(lambda tx: topics.listing(tx, user_id, limit))
+    list_topics = _reading(topics.listing)
 
     def chat_topics(self, user_id: str, chat_id: str) -> list[dict[str, Any]]:
         def work(tx: Tx) -> list[dict[str, Any]]:
@@ -323,11 +321,7 @@ class Neo4jStore:
     count_imported_exchanges_without_topics = _reading(imports.count_exchanges_without_topics)
     mark_topics_done = _writing(imports.mark_topics_done)
 
-    def export_subgraph(
-        self, user_id: str, scope: str, item_id: str | None, embeddings: bool = False
-    ) -> export.Subgraph:
-        return self.db.read(lambda tx: export.subgraph(tx, user_id, scope, item_id, embeddings))
-
+    export_subgraph = _reading(export.subgraph)
     topic_links = _reading(export.topic_links)
 
     history_match = _reading(histories.deepest_match)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from threadgraph.errors import Conflict, InvalidInput, NotFound
-from threadgraph.models import Chat, Message, NewMessage, Role, Status, User
+from threadgraph.models import Chat, Message, NewMessage, ReplyLease, Role, Status, User
 from threadgraph.rules import check_id
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -22,6 +22,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def lease_until(lease: ReplyLease) -> datetime:
+    """When a lease taken or renewed now runs out."""
+    return now() + timedelta(seconds=lease.seconds)
 
 
 def native(value: Any) -> Any:

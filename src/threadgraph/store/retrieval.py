@@ -125,7 +125,7 @@ def warm_up_subject(tx: Tx) -> WarmUpSubject | None:
     )
 
 
-def missing_embeddings(tx: Tx, limit: int, user_id: str | None) -> list[tuple[str, str]]:
+def missing_embeddings(tx: Tx, limit: int, user_id: str | None = None) -> list[tuple[str, str]]:
     """Complete messages without a vector: one person's, or everyone's with None."""
     if user_id is None:
         rows = tx.rows("retrieval.missing_embeddings", limit=limit)
@@ -134,7 +134,7 @@ def missing_embeddings(tx: Tx, limit: int, user_id: str | None) -> list[tuple[st
     return [(row["id"], row["content"]) for row in rows]
 
 
-def count_missing_embeddings(tx: Tx, user_id: str | None) -> int:
+def count_missing_embeddings(tx: Tx, user_id: str | None = None) -> int:
     if user_id is None:
         row = tx.one("retrieval.count_missing_embeddings")
     else:

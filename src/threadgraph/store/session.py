@@ -51,12 +51,22 @@ class Tx:
 
 
 class Database:
-    def __init__(self, driver: Driver, database: str, queries: Queries = _QUERIES) -> None:
+    def __init__(
+        self,
+        driver: Driver,
+        database: str,
+        queries: Queries = _QUERIES,
+        bookmarks: neo4j.BookmarkManager | None = None,
+    ) -> None:
         self._driver = driver
         self._database = database
         self.queries = queries
         self._lock = threading.Lock()
         self._transactions = 0
+        # Every session of this process shares one bookmark manager: on a cluster (a
+        # neo4j:// URI) a read that lands on a secondary first waits for the writes this
+        # process has made, so a person reads what they just wrote. Alone, it costs nothing.
+        self._bookmarks = bookmarks or GraphDatabase.bookmark_manager()
 
     @classmethod
     def connect(cls, settings: Settings) -> Database:
@@ -82,7 +92,7 @@ class Database:
 
     def using(self, queries: Queries) -> Database:
         """The same connection running another set of queries (the benchmarks' own)."""
-        return Database(self._driver, self._database, queries)
+        return Database(self._driver, self._database, queries, self._bookmarks)
 
     def read(self, work: Callable[[Tx], T]) -> T:
         with translated(), self.session() as session:
@@ -99,7 +109,9 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[neo4j.Session]:
         """A session for what cannot run in a managed transaction (schema commands)."""
-        with self._driver.session(database=self._database) as session:
+        with self._driver.session(
+            database=self._database, bookmark_manager=self._bookmarks
+        ) as session:
             yield session
 
     def close(self) -> None:

@@ -49,7 +49,7 @@ def link(
     return str(row["id"])
 
 
-def listing(tx: Tx, user_id: str, limit: int) -> list[dict[str, Any]]:
+def listing(tx: Tx, user_id: str, limit: int = 100) -> list[dict[str, Any]]:
     rows = tx.rows("topics.list", user_id=user_id, limit=limit)
     return [{**r.data(), "last_used": records.native(r["last_used"])} for r in rows]
 

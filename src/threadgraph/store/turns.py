@@ -17,6 +17,7 @@ from threadgraph.models import (
     Message,
     NewMessage,
     ReplyEnd,
+    ReplyLease,
     Role,
     Status,
     TurnStart,
@@ -24,8 +25,6 @@ from threadgraph.models import (
 from threadgraph.rules import check_id, new_id
 from threadgraph.store import branches, chats, records
 from threadgraph.store.session import Tx
-
-INTERRUPTED = "the server stopped while this reply was being written"
 
 # The service's rule for which model answers, given the chat and the reply being replaced
 # (None for a new prompt); called inside the transaction, so it must only decide.
@@ -53,10 +52,11 @@ def begin(
     prompt: NewMessage,
     choose_model: ModelChoice,
     parent_id: str | None,
+    lease: ReplyLease,
 ) -> TurnStart:
     """The prompt under its parent (default HEAD), an empty ``streaming`` reply under the
-    prompt, HEAD on the reply. A retried prompt id returns the turn already begun (its
-    newest reply) instead of starting another."""
+    prompt (held by ``lease``), HEAD on the reply. A retried prompt id returns the turn
+    already begun (its newest reply) instead of starting another."""
     if prompt.role is not Role.USER:
         raise InvalidInput("a turn starts with a user message")
     prompt_id, parent_id = _message_id(prompt), _parent_id(parent_id)
@@ -67,10 +67,12 @@ def begin(
         stored, reply = found
         if reply is not None:
             return TurnStart(stored, reply, created=False)
-        return TurnStart(stored, _placeholder(tx, user_id, chat.id, stored.id, model), False)
+        reply = _placeholder(tx, user_id, chat.id, stored.id, model, lease)
+        return TurnStart(stored, reply, created=False)
     parent = _parent_in_chat(tx, user_id, chat, parent_id)
     stored = _create(tx, user_id, chat.id, prompt_id, prompt, parent)
-    return TurnStart(stored, _placeholder(tx, user_id, chat.id, stored.id, model), created=True)
+    reply = _placeholder(tx, user_id, chat.id, stored.id, model, lease)
+    return TurnStart(stored, reply, created=True)
 
 
 def retried(
@@ -90,7 +92,9 @@ def retried(
     return TurnStart(found[0], found[1], created=False)
 
 
-def regenerate(tx: Tx, user_id: str, reply_id: str, choose_model: ModelChoice) -> TurnStart:
+def regenerate(
+    tx: Tx, user_id: str, reply_id: str, choose_model: ModelChoice, lease: ReplyLease
+) -> TurnStart:
     """A new streaming reply beside ``reply_id``, to the same prompt; HEAD moves to it.
     The prompt is a message of the chat or, in a fork, the message it was forked from."""
     old, chat = branches.for_update(tx, user_id, reply_id)
@@ -99,12 +103,17 @@ def regenerate(tx: Tx, user_id: str, reply_id: str, choose_model: ModelChoice) -
     prompt = _find(tx, old.parent_id)
     if prompt is None or prompt.role is not Role.USER:
         raise InvalidInput("only a prompt (a user message) can be answered again")
-    reply = _placeholder(tx, user_id, chat.id, prompt.id, choose_model(chat, old))
+    reply = _placeholder(tx, user_id, chat.id, prompt.id, choose_model(chat, old), lease)
     return TurnStart(prompt=prompt, reply=reply, created=True)
 
 
 def edit(
-    tx: Tx, user_id: str, message_id: str, prompt: NewMessage, choose_model: ModelChoice
+    tx: Tx,
+    user_id: str,
+    message_id: str,
+    prompt: NewMessage,
+    choose_model: ModelChoice,
+    lease: ReplyLease,
 ) -> TurnStart:
     """A new version of a prompt: a sibling under the same parent, a streaming reply to
     it, HEAD on the reply. The original prompt and its replies stay as they are."""
@@ -112,13 +121,8 @@ def edit(
     if original.role is not Role.USER:
         raise InvalidInput("only a prompt (a user message) can be edited")
     stored = _create(tx, user_id, chat.id, new_id(), prompt, original.parent_id)
-    reply = _placeholder(tx, user_id, chat.id, stored.id, choose_model(chat, None))
+    reply = _placeholder(tx, user_id, chat.id, stored.id, choose_model(chat, None), lease)
     return TurnStart(prompt=stored, reply=reply, created=True)
-
-
-def checkpoint(tx: Tx, message_id: str, content: str) -> bool:
-    """Save the partial text of a streaming reply; False once it is no longer streaming."""
-    return tx.one("turns.checkpoint", message_id=message_id, content=content) is not None
 
 
 def finish(tx: Tx, message_id: str, end: ReplyEnd) -> Message | None:
@@ -140,12 +144,6 @@ def finish(tx: Tx, message_id: str, end: ReplyEnd) -> Message | None:
         now=records.now(),
     )
     return records.message(row["message"]) if row is not None else None
-
-
-def mark_interrupted(tx: Tx) -> int:
-    """At startup: replies left ``streaming`` by a dead process become ``incomplete``."""
-    row = tx.one("turns.mark_interrupted", reason=INTERRUPTED)
-    return int(row["marked"]) if row is not None else 0
 
 
 def _message_id(new: NewMessage) -> str:
@@ -188,7 +186,13 @@ def _parent_in_chat(tx: Tx, user_id: str, chat: Chat, parent_id: str | None) -> 
 
 
 def _create(
-    tx: Tx, user_id: str, chat_id: str, message_id: str, new: NewMessage, parent_id: str | None
+    tx: Tx,
+    user_id: str,
+    chat_id: str,
+    message_id: str,
+    new: NewMessage,
+    parent_id: str | None,
+    lease: ReplyLease | None = None,
 ) -> Message:
     row = tx.one(
         "turns.create",
@@ -202,12 +206,16 @@ def _create(
         tokens=new.tokens,
         embedding=new.embedding,
         parent_id=parent_id,
+        owner=lease.owner if lease is not None else None,
+        lease_until=records.lease_until(lease) if lease is not None else None,
         now=records.now(),
     )
     assert row is not None
     return records.message(row["message"])
 
 
-def _placeholder(tx: Tx, user_id: str, chat_id: str, prompt_id: str, model: str) -> Message:
+def _placeholder(
+    tx: Tx, user_id: str, chat_id: str, prompt_id: str, model: str, lease: ReplyLease
+) -> Message:
     placeholder = NewMessage(Role.ASSISTANT, "", status=Status.STREAMING, model=model)
-    return _create(tx, user_id, chat_id, new_id(), placeholder, prompt_id)
+    return _create(tx, user_id, chat_id, new_id(), placeholder, prompt_id, lease)

@@ -8,10 +8,12 @@ MATCH (m:Message {id: $message_id})
 RETURN @message(m) AS message
 
 // name: create
+// A streaming reply also gets its writer (`owner`, an instance id) and `lease_until`;
+// both are null (not stored) for every other message.
 MATCH (c:Chat {id: $chat_id})
 CREATE (m:Message {
   id: $message_id, user_id: $user_id, role: $role, content: $content, status: $status,
-  model: $model, created_at: $now, tokens: $tokens
+  model: $model, created_at: $now, tokens: $tokens, owner: $owner, lease_until: $lease_until
 })
 SET m.embedding = $embedding
 CREATE (m)-[:BELONGS_TO]->(c)
@@ -31,19 +33,13 @@ RETURN @message(r) AS message
 ORDER BY r.created_at DESC
 LIMIT 1
 
-// name: checkpoint
-// Keep what has streamed so far; only while the reply is still being written.
-MATCH (m:Message {id: $message_id})
-WHERE m.status = 'streaming'
-SET m.content = $content
-RETURN m.id AS id
-
 // name: finish
 // The one write that ends a reply. A reply is immutable once it has left `streaming`.
 MATCH (m:Message {id: $message_id})-[:BELONGS_TO]->(c:Chat)
 WHERE m.status = 'streaming'
 SET m.content = $content, m.status = $status, m.model = $model, m.tokens = $tokens,
     m.prompt_tokens = $prompt_tokens, m.error = $error, m.finished_at = $now
+REMOVE m.owner, m.lease_until, m.stop_requested
 SET m.embedding = coalesce($embedding, m.embedding)
 SET c.updated_at = $now
 WITH m
@@ -53,9 +49,3 @@ CALL (m) {
   CREATE (m)-[:USED_CONTEXT {via: used.via, score: used.score, rank: used.rank}]->(source)
 }
 RETURN @message(m) AS message
-
-// name: mark_interrupted
-// At startup: replies still `streaming` were cut off when the server process died.
-MATCH (m:Message {status: 'streaming'})
-SET m.status = 'incomplete', m.error = $reason
-RETURN count(m) AS marked

@@ -1,0 +1,75 @@
+"""What a finished reply adds to the graph after the reader has it: topics for the
+exchange and, after a chat's first exchange, a title. Neither may disturb the reply:
+failures are logged, never raised."""
+
+from __future__ import annotations
+
+import logging
+
+from threadgraph.config import Settings
+from threadgraph.errors import ThreadgraphError
+from threadgraph.llm.catalog import ModelCatalog
+from threadgraph.models import Message
+from threadgraph.ports import Embedder
+from threadgraph.services.model_topics import extract_topics_with_model
+from threadgraph.services.titles import make_title
+from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
+from threadgraph.store import Neo4jStore
+
+log = logging.getLogger(__name__)
+
+
+class ReplyEnrichment:
+    def __init__(
+        self, store: Neo4jStore, catalog: ModelCatalog, settings: Settings, embedder: Embedder
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.settings = settings
+        self.embedder = embedder
+
+    def after_reply(
+        self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str
+    ) -> None:
+        """Topics for a complete exchange; a title after the first one (the store keeps a
+        title the person chose or one already generated)."""
+        self._topics(user_id, prompt, reply_id, reply, model)
+        if prompt.parent_id is None:
+            self._title(user_id, prompt, reply, model)
+
+    def _topics(self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str) -> None:
+        if not self.settings.topics_enabled:
+            return
+        try:
+            topics = []
+            if self.settings.topics_extractor == "model":
+                topics = extract_topics_with_model(
+                    self.catalog,
+                    self.settings.topics_model or model,
+                    self.embedder,
+                    prompt.content,
+                    reply,
+                )
+            if not topics:
+                topics = extract_topics(self.embedder, prompt.content, reply)
+            for topic in topics:
+                self.store.link_topic(
+                    user_id,
+                    topic.name,
+                    topic.normalized,
+                    topic.embedding,
+                    [prompt.id, reply_id],
+                    topic.score,
+                    DUPLICATE_THRESHOLD,
+                )
+        except Exception:  # topics are a bonus: never let them disturb a reply
+            log.warning("topic extraction for reply %s failed", reply_id, exc_info=True)
+
+    def _title(self, user_id: str, prompt: Message, reply: str, model: str) -> None:
+        try:
+            if self.store.get_chat(user_id, prompt.chat_id).title_source != "default":
+                return  # named by the person (or already titled): no model call
+            title = make_title(self.catalog, model, prompt.content, reply)
+            self.store.set_generated_title(user_id, prompt.chat_id, title)
+        except ThreadgraphError as error:
+            log.warning("titling chat %s failed: %s", prompt.chat_id, error.message)
