@@ -22,29 +22,35 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def process_env(settings: Settings) -> dict[str, str]:
+    """The environment of a threadgraph process (a server, ``threadgraph mcp``) that acts
+    as these settings say: their Neo4j, model endpoint, local user and timings."""
+    return dict(
+        os.environ,
+        NEO4J_URI=settings.effective_neo4j_uri,
+        NEO4J_USER=settings.neo4j_user,
+        NEO4J_PASSWORD=settings.neo4j_password,
+        NEO4J_DATABASE=settings.neo4j_database,
+        OPENAI_BASE_URL=settings.openai_base_url or "",
+        OPENAI_API_KEY=settings.openai_api_key or "",
+        THREADGRAPH_DEFAULT_MODEL=settings.default_model or "",
+        THREADGRAPH_LOCAL_USER_ID=settings.local_user_id,
+        THREADGRAPH_CHECKPOINT_SECONDS=str(settings.checkpoint_seconds),
+        THREADGRAPH_SSE_HEARTBEAT_SECONDS=str(settings.sse_heartbeat_seconds),
+        THREADGRAPH_MAX_REPLY_TOKENS=str(settings.max_reply_tokens),
+        THREADGRAPH_MODEL_TIMEOUT_SECONDS=str(settings.model_timeout_seconds),
+        THREADGRAPH_REPLY_LEASE_SECONDS=str(settings.reply_lease_seconds),
+        HF_HUB_OFFLINE="1",
+    )
+
+
 class ServerProcess:
     def __init__(self, settings: Settings, log_path: Path, workers: int = 1) -> None:
         self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        self.env = dict(
-            os.environ,
-            NEO4J_URI=settings.effective_neo4j_uri,
-            NEO4J_USER=settings.neo4j_user,
-            NEO4J_PASSWORD=settings.neo4j_password,
-            NEO4J_DATABASE=settings.neo4j_database,
-            OPENAI_BASE_URL=settings.openai_base_url or "",
-            OPENAI_API_KEY=settings.openai_api_key or "",
-            THREADGRAPH_DEFAULT_MODEL=settings.default_model or "",
-            THREADGRAPH_LOCAL_USER_ID=settings.local_user_id,
-            THREADGRAPH_CHECKPOINT_SECONDS=str(settings.checkpoint_seconds),
-            THREADGRAPH_SSE_HEARTBEAT_SECONDS=str(settings.sse_heartbeat_seconds),
-            THREADGRAPH_MAX_REPLY_TOKENS=str(settings.max_reply_tokens),
-            THREADGRAPH_MODEL_TIMEOUT_SECONDS=str(settings.model_timeout_seconds),
-            THREADGRAPH_REPLY_LEASE_SECONDS=str(settings.reply_lease_seconds),
-            HF_HUB_OFFLINE="1",
-        )
+        self.env = process_env(settings)
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 120.0) -> ServerProcess:

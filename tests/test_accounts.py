@@ -38,6 +38,7 @@ def test_every_api_route_wants_a_key(accounts_client: TestClient) -> None:
         ("GET", "/api/account"),
         ("GET", "/v1/models"),
         ("POST", "/v1/chat/completions"),
+        ("POST", "/mcp"),
     ]
     for method, url in routes:
         for headers in [

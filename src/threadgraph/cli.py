@@ -10,6 +10,8 @@ threadgraph import FILE [--format F]     import a ChatGPT, Claude, Open WebUI, L
 threadgraph users create [--admin] NAME  a person (THREADGRAPH_AUTH=accounts); prints a
                                          one-time password, or --password-stdin
 threadgraph users list|disable|enable|delete|key ...
+threadgraph mcp                          the MCP server over stdio (for an MCP client to
+                                         start), acting as the local user
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     _users_parser(commands)
+    commands.add_parser("mcp", help="serve the history to an MCP client over stdio")
 
     args = parser.parse_args(argv)
     settings = Settings()
@@ -87,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
 
             _ensure_neo4j(settings, quiet=True)
             return run_users(settings, args)
+        if args.command == "mcp":
+            return _mcp(settings)
     except ThreadgraphError as error:
         print(f"threadgraph: {error.message}", file=sys.stderr)
         return 1
@@ -242,6 +247,14 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"wrote {nodes} nodes and {edges} relationships to {args.output}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _mcp(settings: Settings) -> int:
+    from threadgraph.mcp.stdio import serve_stdio
+
+    _ensure_neo4j(settings, quiet=True)  # standard output is the protocol's
+    serve_stdio(settings)
     return 0
 
 

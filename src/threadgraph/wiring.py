@@ -24,6 +24,7 @@ from threadgraph.llm.local_model import LocalModel
 from threadgraph.llm.openai_endpoint import OpenAIEndpoint
 from threadgraph.ports import Embedder, TokenCounter
 from threadgraph.services.accounts import Accounts
+from threadgraph.services.agent_memory import AgentMemory
 from threadgraph.services.api_keys import KeyRing
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.client_history import ClientHistory
@@ -52,6 +53,7 @@ class Services:
     accounts: Accounts
     keys: KeyRing
     limiter: RateLimiter
+    agent_memory: AgentMemory
     # The app's background warm-up (health reports it); a command line has none running.
     warm_up: WarmUp = field(default_factory=WarmUp)
 
@@ -139,6 +141,7 @@ def build_services(settings: Settings, catalog: ModelCatalog | None = None) -> S
             accounts=Accounts(store.accounts, keys),
             keys=keys,
             limiter=RateLimiter(settings.key_rate_per_second, settings.key_burst),
+            agent_memory=AgentMemory(store, embedder, turns, assembler, settings),
         )
     except BaseException:
         store.close()

@@ -1,6 +1,7 @@
 """The FastAPI application: the process's services (one store, one Neo4j driver, one
 model catalog: ``wiring.build_services``) made at startup and kept in ``app.state.services``;
-replies in progress are stopped cleanly at shutdown."""
+replies in progress are stopped cleanly at shutdown. The MCP server is served at ``/mcp``
+(``mcp/http.py``) over the same services, its sessions run inside the lifespan."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from threadgraph.api import (
 from threadgraph.api.deps import get_caller
 from threadgraph.config import Settings
 from threadgraph.llm.catalog import ModelCatalog
+from threadgraph.mcp import http as mcp_http
 from threadgraph.services.warm_up import WarmUp, start_warm_up
 from threadgraph.wiring import build_services
 
@@ -54,7 +56,8 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
                 settings.warm_up_reads,
             )
             app.state.services = services
-            yield
+            async with mcp_sessions():  # /mcp answers while the services are up
+                yield
         finally:
             if warming is not None:
                 warming.stop.set()
@@ -87,5 +90,6 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
         openai_v1,
     ):
         app.include_router(routes.router, dependencies=signed_in)
+    mcp_sessions = mcp_http.mount(app, settings)  # /mcp: the MCP server, streamable HTTP
     web.install(app)  # last: the page and its static files come after every API route
     return app

@@ -52,15 +52,21 @@ def status_for(error: ThreadgraphError) -> int:
     return 500
 
 
+def error_response(error: ThreadgraphError) -> JSONResponse:
+    """The answer to a request that met ``error`` (also used outside FastAPI's routes,
+    by the /mcp endpoint's sign-in)."""
+    status = status_for(error)
+    # 401 says how to sign in (RFC 9110 requires the header).
+    headers = {"WWW-Authenticate": 'Bearer realm="threadgraph"'} if status == 401 else None
+    if isinstance(error, RateLimited):
+        headers = {"Retry-After": str(error.retry_after)}
+    return JSONResponse(error_body(error.code, error.message), status, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ThreadgraphError)
     async def on_threadgraph_error(_: Request, error: ThreadgraphError) -> JSONResponse:
-        status = status_for(error)
-        # 401 says how to sign in (RFC 9110 requires the header).
-        headers = {"WWW-Authenticate": 'Bearer realm="threadgraph"'} if status == 401 else None
-        if isinstance(error, RateLimited):
-            headers = {"Retry-After": str(error.retry_after)}
-        return JSONResponse(error_body(error.code, error.message), status, headers=headers)
+        return error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -38,6 +38,7 @@ from threadgraph.store import (
     histories,
     imports,
     leases,
+    notes,
     records,
     retrieval,
     schema,
@@ -327,6 +328,9 @@ class Neo4jStore:
     topic_links = _reading(export.topic_links)
 
     history_match = _reading(histories.deepest_match)
+
+    # An agent's note, checked by the service (services/agent_memory.py): one transaction.
+    save_note = _writing(notes.save)
 
     # -- checks before a write ------------------------------------------------------------
 

@@ -1,0 +1,5 @@
+"""``python -m threadgraph``: the ``threadgraph`` command."""
+
+from threadgraph.cli import main
+
+raise SystemExit(main())
