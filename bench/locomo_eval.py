@@ -21,6 +21,9 @@ How it is measured:
   question's evidence turns among the first N (a question without evidence counts 1),
   averaged over questions: the paper's measure (its DRAGON retriever over turns, all 10
   conversations: R@5/10/25/50 = 56.7/66.2/76.7/82.7).
+- Every run starts on an empty bench store (``bench_neo4j(fresh=True)``): the full-text
+  index's word statistics, and so the keyword scores, would otherwise depend on what
+  earlier runs left there. The variants of one run share its store.
 - Latency is of ``assemble`` alone (the question's embedding is made beforehand), on a
   small store: see bench/context_assembly.py for the 100k-message figures.
 """
@@ -218,7 +221,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.path is None or not Path(args.path).is_file():
         raise SystemExit(f"{args.path} not found: give the path of LoCoMo's JSON")
-    with bench_neo4j() as settings:
+    with bench_neo4j(fresh=True) as settings:
         store = Neo4jStore.connect(settings)
         store.migrate()
         started = time.perf_counter()

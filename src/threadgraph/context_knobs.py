@@ -70,6 +70,19 @@ class ContextOptions:
         choices=("rrf", "score"),
         doc="Fuse the methods by normalised scores or by ranks",
     )
+    unit: str = knob(
+        "exchange",
+        "memory_unit",
+        choices=("exchange", "message"),
+        doc="What one memory is: a prompt and its reply, or the one message found",
+    )
+    neighbour_weight: float = knob(
+        0.0,
+        "memory_neighbour_weight",
+        0,
+        10,
+        doc="Share of the best neighbour's score a message gains (unit 'message'); 0 = off",
+    )
 
     @classmethod
     def from_settings(cls, settings: object) -> ContextOptions:

@@ -115,6 +115,16 @@ class MemoryHit:
     reply_id: str
     reply: str
     created_at: datetime
+    message_id: str = ""  # the message the method found (its prompt or its reply); "" = the prompt
+    neighbour_ids: tuple[str, ...] = ()  # the messages just before and after it on its branch
+
+    @property
+    def found_id(self) -> str:
+        return self.message_id or self.prompt_id
+
+    @property
+    def found_is_prompt(self) -> bool:
+        return self.found_id == self.prompt_id
 
 
 @dataclass(frozen=True)

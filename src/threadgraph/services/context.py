@@ -58,7 +58,7 @@ class AssembledContext:
             ContextSource(m.id, "branch", 1.0, rank) for rank, m in enumerate(newest_first, 1)
         ]
         for rank, memory in enumerate(self.memories, 1):
-            for message_id in (memory.hit.prompt_id, memory.hit.reply_id):
+            for message_id in memory.message_ids:
                 sources.append(ContextSource(message_id, "memory", memory.score, rank))
         return sources
 
@@ -150,8 +150,16 @@ class ContextAssembler:
         """Fused best first, up to k and within the memory token budget."""
         kept: list[Memory] = []
         used = 0
-        for memory in fuse(hits, options.keyword_weight, options.topic_weight, options.fusion):
-            cost = self.counter.count(memory.hit.prompt) + self.counter.count(memory.hit.reply)
+        fused = fuse(
+            hits,
+            options.keyword_weight,
+            options.topic_weight,
+            options.fusion,
+            options.unit,
+            options.neighbour_weight,
+        )
+        for memory in fused:
+            cost = sum(self.counter.count(text) for _, text in turns(memory))
             if used + cost > options.memory_budget_tokens:
                 continue
             kept.append(memory)
@@ -180,13 +188,21 @@ def render_memories(memories: list[Memory]) -> str:
     for memory in memories:
         hit = memory.hit
         title = _defuse(hit.chat_title).replace('"', "'")
+        said = "".join(f"{speaker}: {_defuse(text)}\n" for speaker, text in turns(memory))
         parts.append(
             f'<earlier_conversation chat="{title}" date="{hit.created_at.date().isoformat()}">\n'
-            f"User: {_defuse(hit.prompt)}\n"
-            f"Assistant: {_defuse(hit.reply)}\n"
-            "</earlier_conversation>"
+            f"{said}</earlier_conversation>"
         )
     return "\n\n".join(parts)
+
+
+def turns(memory: Memory) -> list[tuple[str, str]]:
+    """The speaker and text of each turn a memory gives the model."""
+    hit = memory.hit
+    prompt, reply = ("User", hit.prompt), ("Assistant", hit.reply)
+    if memory.unit == "message":
+        return [prompt if hit.found_is_prompt else reply]
+    return [prompt, reply]
 
 
 def _defuse(text: str) -> str:

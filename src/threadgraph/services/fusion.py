@@ -8,9 +8,15 @@ Each method (vector, keyword, topic) finds exchanges with its own score. Two fus
   best is 1, the worst 0), then summed with the weights. A method that is sure (one hit
   far ahead) counts more than one that is not.
 
-Memories get one entry per exchange (a prompt and its reply), keyed by the prompt's id;
-its best hit per method counts. Search fuses its keyword and vector hits of messages with
-the same function (:func:`fuse_ranked`), by ranks.
+A memory is one exchange (a prompt and its reply, keyed by the prompt's id; its best hit
+per method counts) or, with the unit ``message``, the one message a method found, keyed by
+its own id. Conversations say a fact in one turn; an exchange gives the model both turns
+whichever held it. With the unit ``message``, ``neighbour_weight`` adds that share of the
+best fused score among a message's neighbours on its branch (the turns just before and
+after): a turn that answers or continues a strong hit rises with it.
+
+Search fuses its keyword and vector hits of messages with the same function
+(:func:`fuse_ranked`), by ranks.
 """
 
 from __future__ import annotations
@@ -40,6 +46,14 @@ class Memory:
     hit: MemoryHit  # the exchange (its best-ranked hit)
     score: float  # the fused score (see the module's docstring for each fusion)
     ranks: dict[str, int]  # rank per retrieval method that found it (1 = best)
+    unit: str = "exchange"  # or "message": the found message alone
+
+    @property
+    def message_ids(self) -> tuple[str, ...]:
+        """The turns this memory gives the model, in the order they are shown."""
+        if self.unit == "message":
+            return (self.hit.found_id,)
+        return (self.hit.prompt_id, self.hit.reply_id)
 
 
 def fuse_ranked(
@@ -84,14 +98,31 @@ def fuse(
     keyword_weight: float = 1.0,
     topic_weight: float = 0.0,
     fusion: str = "rrf",
+    unit: str = "exchange",
+    neighbour_weight: float = 0.0,
 ) -> list[Memory]:
-    """One ranking of exchanges (keyed by the prompt's id), best first; the vector method
-    weighs 1, a weight of 0 leaves a method out."""
+    """One ranking of memories (exchanges keyed by the prompt's id, or single messages),
+    best first; the vector method weighs 1, a weight of 0 leaves a method out."""
     weights = {"vector": 1.0, "keyword": keyword_weight, "topic": topic_weight}
-    fused = fuse_ranked(
-        hits, lambda h: h.via, lambda h: h.prompt_id, lambda h: h.score, weights, fusion
+    key: Callable[[MemoryHit], str] = (
+        (lambda h: h.found_id) if unit == "message" else (lambda h: h.prompt_id)
     )
-    return [Memory(f.item, f.score, f.ranks) for f in fused]
+    fused = fuse_ranked(hits, lambda h: h.via, key, lambda h: h.score, weights, fusion)
+    memories = [Memory(f.item, f.score, f.ranks, unit) for f in fused]
+    if unit != "message" or neighbour_weight <= 0:
+        return memories
+    own = {m.hit.found_id: m.score for m in memories}
+    lifted = [
+        Memory(
+            m.hit,
+            m.score
+            + neighbour_weight * max((own.get(n, 0.0) for n in m.hit.neighbour_ids), default=0.0),
+            m.ranks,
+            unit,
+        )
+        for m in memories
+    ]
+    return sorted(lifted, key=lambda m: (-m.score, m.hit.found_id))
 
 
 def _min_max(scores: dict[str, float]) -> dict[str, float]:

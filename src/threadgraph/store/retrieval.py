@@ -51,6 +51,8 @@ def memory(
             reply_id=row["reply"]["id"],
             reply=row["reply"]["content"],
             created_at=records.instant(row["prompt"]["created_at"]),
+            message_id=row["message_id"],
+            neighbour_ids=tuple(i for i in (row["before_id"], row["after_id"]) if i),
         )
         for row in rows
     ]
