@@ -232,8 +232,9 @@ def main() -> None:
         )
         vectors = shared_embedder().embed([q.text for q in questions])
         assembler = ContextAssembler(store, shared_counter(), settings)
-        # Room for 50 turns: 25 memories of a prompt and a reply, whatever their length.
-        room = {"k": 25, "memory_budget_tokens": 1_000_000}
+        # Room for 50 turns whatever their length: 50 memories (the most a request may
+        # ask), of two turns each with the unit "exchange", of one with "message".
+        room = {"k": 50, "memory_budget_tokens": 1_000_000}
         base = assembler.defaults.with_overrides(**room)
         assembler.assemble(questions[0].user_id, new_id(), None, "warm", vectors[0], base)
         for variant in ["", *args.variant]:

@@ -83,6 +83,11 @@ class ContextOptions:
         10,
         doc="Share of the best neighbour's score a message gains (unit 'message'); 0 = off",
     )
+    neighbour_candidates: bool = knob(
+        False,
+        "memory_neighbour_candidates",
+        doc="The turns beside the hits are memories too, scored by that share (unit 'message')",
+    )
 
     @classmethod
     def from_settings(cls, settings: object) -> ContextOptions:

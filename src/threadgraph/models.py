@@ -103,6 +103,15 @@ class ContextSource:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """One message beside a memory hit: enough to quote it."""
+
+    id: str
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
 class MemoryHit:
     """An earlier exchange found by one retrieval method."""
 
@@ -116,7 +125,7 @@ class MemoryHit:
     reply: str
     created_at: datetime
     message_id: str = ""  # the message the method found (its prompt or its reply); "" = the prompt
-    neighbour_ids: tuple[str, ...] = ()  # the messages just before and after it on its branch
+    neighbours: tuple[Turn, ...] = ()  # the messages just before and after it on its branch
 
     @property
     def found_id(self) -> str:

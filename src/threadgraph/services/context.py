@@ -157,6 +157,7 @@ class ContextAssembler:
             options.fusion,
             options.unit,
             options.neighbour_weight,
+            options.neighbour_candidates,
         )
         for memory in fused:
             cost = sum(self.counter.count(text) for _, text in turns(memory))

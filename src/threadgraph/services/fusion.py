@@ -22,7 +22,7 @@ Search fuses its keyword and vector hits of messages with the same function
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from threadgraph.models import MemoryHit
@@ -100,6 +100,7 @@ def fuse(
     fusion: str = "rrf",
     unit: str = "exchange",
     neighbour_weight: float = 0.0,
+    neighbour_candidates: bool = False,
 ) -> list[Memory]:
     """One ranking of memories (exchanges keyed by the prompt's id, or single messages),
     best first; the vector method weighs 1, a weight of 0 leaves a method out."""
@@ -113,16 +114,45 @@ def fuse(
         return memories
     own = {m.hit.found_id: m.score for m in memories}
     lifted = [
-        Memory(
-            m.hit,
-            m.score
-            + neighbour_weight * max((own.get(n, 0.0) for n in m.hit.neighbour_ids), default=0.0),
-            m.ranks,
-            unit,
-        )
+        Memory(m.hit, m.score + neighbour_weight * _best_neighbour(m.hit, own), m.ranks, unit)
         for m in memories
     ]
+    if neighbour_candidates:
+        lifted += _neighbours_found_by_none(memories, neighbour_weight, unit)
     return sorted(lifted, key=lambda m: (-m.score, m.hit.found_id))
+
+
+def _best_neighbour(hit: MemoryHit, scores: Mapping[str, float]) -> float:
+    return max((scores.get(n.id, 0.0) for n in hit.neighbours), default=0.0)
+
+
+def _neighbours_found_by_none(
+    memories: list[Memory], neighbour_weight: float, unit: str
+) -> list[Memory]:
+    """The turns beside the hits that no method found themselves, each scored with its
+    best neighbour's share (the found message alone is quoted: the exchange around it
+    is not known)."""
+    found = {m.hit.found_id for m in memories}
+    extra: dict[str, Memory] = {}
+    for memory in memories:
+        for turn in memory.hit.neighbours:
+            score = neighbour_weight * memory.score
+            if turn.id in found or (turn.id in extra and extra[turn.id].score >= score):
+                continue
+            prompt = turn if turn.role == "user" else None
+            reply = None if prompt else turn
+            hit = replace(
+                memory.hit,
+                via="neighbour",
+                message_id=turn.id,
+                prompt_id=prompt.id if prompt else "",
+                prompt=prompt.content if prompt else "",
+                reply_id=reply.id if reply else "",
+                reply=reply.content if reply else "",
+                neighbours=(),
+            )
+            extra[turn.id] = Memory(hit, score, {}, unit)
+    return list(extra.values())
 
 
 def _min_max(scores: dict[str, float]) -> dict[str, float]:

@@ -70,7 +70,8 @@ OPTIONAL CALL (m) {
 // The prompt's time as microseconds since the epoch, as in @message(m): decoding up to
 // 80 DateTimes per assembly was a third of the client's share of this query.
 RETURN via, score, c.id AS chat_id, c.title AS chat_title, m.id AS message_id,
-       before.id AS before_id, next.id AS after_id,
+       [n IN [before, next] WHERE n IS NOT NULL AND n.status = 'complete' AND n.content <> ''
+        | n {.id, .role, .content}] AS neighbours,
        prompt {.id, .content,
                created_at: prompt.created_at.epochSeconds * 1000000 + prompt.created_at.microsecond} AS prompt,
        reply {.id, .content} AS reply
