@@ -83,3 +83,36 @@ def test_a_neighbour_of_a_strong_hit_rises_above_an_equal_hit(
     assert [ids[0] for ids in order] == [strong.id, beside.id, alone.id]
     assert lifted[beside.id] == by_id[beside.id] + 0.5 * by_id[strong.id]
     assert lifted[alone.id] == by_id[alone.id]
+
+
+def test_the_turns_beside_a_hit_can_be_memories_too(store: Neo4jStore, settings: Settings) -> None:
+    me = store.ensure_user(new_id(), "me").id
+    question, answer, thanks = said(
+        store,
+        me,
+        "pets",
+        "Jon: What did you call him?",
+        "Gina: We called the puppy Biscuit.",
+        "Jon: Cute!",
+    )
+    said(store, me, "other", "Gina: No puppy for us yet.", "Jon: Maybe next year.")
+    ask_about = "What is the name of Gina's puppy Biscuit?"
+
+    order, _, _ = ask(store, settings, me, ask_about, unit="message", neighbour_weight=0.5)
+    assert question.id not in {ids[0] for ids in order}  # no word of the question in it
+
+    order, scores, block = ask(
+        store,
+        settings,
+        me,
+        ask_about,
+        unit="message",
+        neighbour_weight=0.5,
+        neighbour_candidates=True,
+    )
+    by_id = dict(zip([ids[0] for ids in order], scores, strict=True))
+    assert order[0] == (answer.id,)
+    # Both turns beside the best hit come in with half its score, each quoted alone.
+    assert by_id[question.id] == by_id[thanks.id] == 0.5 * by_id[answer.id]
+    assert "User: Jon: What did you call him?" in block
+    assert "User: Jon: Cute!" in block
