@@ -83,6 +83,13 @@ class ContextOptions:
         10,
         doc="Share of the best neighbour's score a message gains (unit 'message'); 0 = off",
     )
+    date_weight: float = knob(
+        0.0,
+        "memory_date_weight",
+        0,
+        10,
+        doc="Added to a memory said on a date the question names (a month, day, year); 0 = off",
+    )
     neighbour_candidates: bool = knob(
         False,
         "memory_neighbour_candidates",

@@ -27,6 +27,7 @@ from threadgraph.context_knobs import ContextOptions
 from threadgraph.models import ContextSource, MemoryHit, Message, Status
 from threadgraph.ports import PromptMessage, TokenCounter
 from threadgraph.services.fusion import Memory, fuse
+from threadgraph.services.question_dates import put_named_dates_first
 from threadgraph.store import Neo4jStore
 
 MAX_KEYWORDS = 24
@@ -116,7 +117,7 @@ class ContextAssembler:
                 for h in candidates.result()
                 if h.prompt_id not in on_branch and h.reply_id not in on_branch
             ]
-            memories = self._select(hits, options)
+            memories = self._select(hits, query, options)
         messages = [PromptMessage(m.role.value, m.content) for m in branch]
         if memories:
             messages.insert(0, PromptMessage("system", render_memories(memories)))
@@ -146,7 +147,7 @@ class ContextAssembler:
             topic_floor=options.topic_floor,
         )
 
-    def _select(self, hits: list[MemoryHit], options: ContextOptions) -> list[Memory]:
+    def _select(self, hits: list[MemoryHit], query: str, options: ContextOptions) -> list[Memory]:
         """Fused best first, up to k and within the memory token budget."""
         kept: list[Memory] = []
         used = 0
@@ -159,6 +160,7 @@ class ContextAssembler:
             options.neighbour_weight,
             options.neighbour_candidates,
         )
+        fused = put_named_dates_first(fused, query, options.date_weight)
         for memory in fused:
             cost = sum(self.counter.count(text) for _, text in turns(memory))
             if used + cost > options.memory_budget_tokens:
