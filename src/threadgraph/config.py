@@ -105,7 +105,6 @@ class Settings(BaseSettings):
     memory_neighbour_weight: float = KNOBS.neighbour_weight
     memory_neighbour_candidates: bool = KNOBS.neighbour_candidates
     memory_date_weight: float = KNOBS.date_weight
-    memory_chat_damping: float = KNOBS.chat_damping
     # Context assemblies run in the background after a start, so the JVM has compiled
     # Neo4j's search code before people ask (services/warm_up.py); 0 turns it off.
     warm_up_reads: int = 1000

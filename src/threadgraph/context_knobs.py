@@ -90,13 +90,6 @@ class ContextOptions:
         10,
         doc="Added to a memory said on a date the question names (a month, day, year); 0 = off",
     )
-    chat_damping: float = knob(
-        0.0,
-        "memory_chat_damping",
-        0,
-        1,
-        doc="Score share lost per better memory already taken from the same chat; 0 = off",
-    )
     neighbour_candidates: bool = knob(
         False,
         "memory_neighbour_candidates",

@@ -26,7 +26,7 @@ from threadgraph.config import Settings
 from threadgraph.context_knobs import ContextOptions
 from threadgraph.models import ContextSource, MemoryHit, Message, Status
 from threadgraph.ports import PromptMessage, TokenCounter
-from threadgraph.services.fusion import Memory, fuse, spread_over_chats
+from threadgraph.services.fusion import Memory, fuse
 from threadgraph.services.question_dates import put_named_dates_first
 from threadgraph.store import Neo4jStore
 
@@ -165,7 +165,6 @@ class ContextAssembler:
             options.neighbour_candidates,
         )
         fused = put_named_dates_first(fused, query, options.date_weight)
-        fused = spread_over_chats(fused, options.chat_damping)
         for memory in fused:
             cost = sum(self.counter.count(text) for _, text in turns(memory))
             if used + cost > options.memory_budget_tokens:

@@ -163,21 +163,3 @@ def _min_max(scores: dict[str, float]) -> dict[str, float]:
     low, high = min(scores.values()), max(scores.values())
     spread = high - low
     return {k: (v - low) / spread if spread > 0 else 1.0 for k, v in scores.items()}
-
-
-def spread_over_chats(memories: list[Memory], damping: float) -> list[Memory]:
-    """Each memory's score times (1 - ``damping``) for every better one already taken
-    from its chat, taken best first: a fact told across several chats is not crowded
-    out by one chat's many near hits."""
-    if damping <= 0:
-        return memories
-    left = list(memories)
-    taken: list[Memory] = []
-    per_chat: dict[str, int] = {}
-    while left:
-        best = max(left, key=lambda m: m.score * (1 - damping) ** per_chat.get(m.hit.chat_id, 0))
-        left.remove(best)
-        factor = (1 - damping) ** per_chat.get(best.hit.chat_id, 0)
-        taken.append(replace(best, score=best.score * factor))
-        per_chat[best.hit.chat_id] = per_chat.get(best.hit.chat_id, 0) + 1
-    return taken
