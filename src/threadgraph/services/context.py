@@ -165,11 +165,16 @@ class ContextAssembler:
             options.neighbour_candidates,
         )
         fused = put_named_dates_first(fused, query, options.date_weight)
+        quoted: set[tuple[tuple[str, str], ...]] = set()
         for memory in fused:
-            cost = sum(self.counter.count(text) for _, text in turns(memory))
+            said = tuple(turns(memory))
+            if said in quoted:
+                continue  # the same words again ("OK.", "Thanks!") tell the model nothing
+            cost = sum(self.counter.count(text) for _, text in said)
             if used + cost > options.memory_budget_tokens:
                 continue
             kept.append(memory)
+            quoted.add(said)
             used += cost
             if len(kept) == options.k:
                 break
