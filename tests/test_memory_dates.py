@@ -70,7 +70,9 @@ def test_a_memory_from_the_named_month_comes_first(store: Neo4jStore, settings: 
     question = "What changed at the shelter in October 2023?"
 
     def months(date_weight: float) -> tuple[list[int], list[float]]:
-        options = ContextOptions(unit="message", date_weight=date_weight)
+        options = ContextOptions(
+            unit="message", neighbour_candidates=False, date_weight=date_weight
+        )
         context = assembler.assemble(me, asking.id, None, question, None, options)
         return [m.hit.created_at.month for m in context.memories], [
             m.score for m in context.memories

@@ -29,7 +29,15 @@ def ask(
     """The memories' turns in rank order, their scores and the memory block's text."""
     asking = store.create_chat(user_id, "asking")
     assembler = ContextAssembler(store, shared_counter(), settings)
-    options = ContextOptions(k=10, memory_budget_tokens=10_000).with_overrides(**knobs)
+    # Each knob of this file off unless asked for, whatever the defaults.
+    options = ContextOptions(
+        k=10,
+        memory_budget_tokens=10_000,
+        unit="exchange",
+        neighbour_weight=0.0,
+        neighbour_candidates=False,
+        date_weight=0.0,
+    ).with_overrides(**knobs)
     context = assembler.assemble(user_id, asking.id, None, question, None, options)
     block = context.messages[0].content if context.memories else ""
     return [m.message_ids for m in context.memories], [m.score for m in context.memories], block

@@ -111,16 +111,19 @@ export async function showContextPreview() {
       ? el(
           "ol",
           { class: "sources memories" },
-          preview.memories.map((m) =>
-            el(
+          preview.memories.map((m) => {
+            // Only the turns the model is given (quoted_ids): one message, or an exchange.
+            const prompt = m.quoted_ids.includes(m.prompt_id) ? m.prompt : "";
+            const reply = m.quoted_ids.includes(m.reply_id) ? m.reply : "";
+            return el(
               "li",
               { class: "source via-memory" },
-              el("div", { class: "source-head" }, link(m.chat_id, m.prompt_id, m.chat_title), el("span", { class: "meta" }, ` · ${when(m.date)}`)),
-              el("p", { class: "why" }, `Picked because it ${reasonFor(content, `${m.prompt} ${m.reply}`)}.`),
-              el("p", { class: "quote" }, clip(m.prompt, 160)),
-              el("p", { class: "quote reply" }, clip(m.reply, 200)),
-            ),
-          ),
+              el("div", { class: "source-head" }, link(m.chat_id, m.quoted_ids[0], m.chat_title), el("span", { class: "meta" }, ` · ${when(m.date)}`)),
+              el("p", { class: "why" }, `Picked because it ${reasonFor(content, `${prompt} ${reply}`)}.`),
+              prompt ? el("p", { class: "quote" }, clip(prompt, 160)) : null,
+              reply ? el("p", { class: "quote reply" }, clip(reply, 200)) : null,
+            );
+          }),
         )
       : el("p", { class: "muted" }, "None."),
     el("h3", {}, "Exactly what the model gets"),
