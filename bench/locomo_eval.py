@@ -19,8 +19,9 @@ How it is measured:
   memory budget raised so 50 turns can come back). The memories' turns are counted in
   rank order (an exchange's prompt, then its reply; a message memory is one turn), and
   recall at N is the share of the question's evidence turns among the first N (a
-  question without evidence counts 1), averaged over questions: the paper's measure (its DRAGON retriever over turns, all 10
-  conversations: R@5/10/25/50 = 56.7/66.2/76.7/82.7).
+  question without evidence counts 1), averaged over questions: the paper's measure
+  (its DRAGON retriever over turns, all 10 conversations: R@5/10/25/50 =
+  56.7/66.2/76.7/82.7).
 - Every run starts on an empty bench store (``bench_neo4j(fresh=True)``): the full-text
   index's word statistics, and so the keyword scores, would otherwise depend on what
   earlier runs left there. The variants of one run share its store.

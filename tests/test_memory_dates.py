@@ -59,10 +59,21 @@ def test_the_dates_a_question_names() -> None:
 
 def test_a_memory_from_the_named_month_comes_first(store: Neo4jStore, settings: Settings) -> None:
     me = store.ensure_user(new_id(), "me").id
-    words = ("Maria: The shelter plans changed again.", "John: Oh no, why?")
+    # As many words each, the same ones matching (a quote already in the block would be
+    # left out, so not the very same text).
     export = [
-        chat("spring", datetime(2023, 4, 2, 10, tzinfo=UTC), *words),
-        chat("autumn", datetime(2023, 10, 5, 10, tzinfo=UTC), *words),
+        chat(
+            "spring",
+            datetime(2023, 4, 2, 10, tzinfo=UTC),
+            "Maria: The shelter plans changed again.",
+            "John: Oh no, why?",
+        ),
+        chat(
+            "autumn",
+            datetime(2023, 10, 5, 10, tzinfo=UTC),
+            "Maria: The shelter plans changed twice.",
+            "John: Oh no, how?",
+        ),
     ]
     Importer(store, settings).run(me, json.dumps(export).encode(), "chatgpt")
     asking = store.create_chat(me, "asking")

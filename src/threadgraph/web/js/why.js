@@ -136,11 +136,13 @@ export async function showContextPreview() {
 }
 
 // "The model would be given 4 messages: your draft, 2 earlier messages of this
-// conversation, and a note quoting 3 exchanges from your other chats."
+// conversation, and a note quoting 3 messages from your other chats." A memory quotes one
+// message or a prompt and its reply (its quoted_ids).
 function previewSummary(preview) {
   const k = preview.memories.length;
+  const quoted = preview.memories.reduce((n, m) => n + m.quoted_ids.length, 0);
   const parts = ["your draft", `${plural(preview.branch.length, "earlier message")} of this conversation`];
-  if (k) parts.push(`a note quoting ${plural(k, "exchange")} from your other chats`);
+  if (k) parts.push(`a note quoting ${plural(quoted, "message")} from your other chats`);
   const other = preview.messages.length - 1 - preview.branch.length - (k ? 1 : 0);
   if (other > 0) parts.push(plural(other, "other message"));
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
