@@ -5,6 +5,7 @@ Benchmarks print figures; they assert nothing and are not part of the test run."
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -24,8 +25,14 @@ from threadgraph.rules import new_id
 
 
 @contextmanager
-def bench_neo4j() -> Iterator[Settings]:
+def bench_neo4j(fresh: bool = False) -> Iterator[Settings]:
+    """The benchmark's Neo4j. ``fresh`` starts the local one on an empty store (its data
+    directory removed first): full-text scores depend on every message indexed, and
+    deleting nodes leaves their words in the index's statistics until segments merge.
+    An outside Neo4j (NEO4J_URI) is never emptied: a fresh run there is refused."""
     if os.environ.get("NEO4J_URI"):
+        if fresh:
+            raise SystemExit("a fresh store needs the local bench Neo4j: unset NEO4J_URI")
         yield Settings()
         return
     settings = Settings(
@@ -38,6 +45,9 @@ def bench_neo4j() -> Iterator[Settings]:
         local_neo4j_pagecache="1g",
     )
     local = LocalNeo4j(settings)
+    if fresh:
+        local.stop()
+        shutil.rmtree(settings.local_neo4j_home / "data", ignore_errors=True)
     local.start()
     try:
         yield settings

@@ -17,10 +17,14 @@ How it is measured:
 - Each question is asked as a draft in a new, empty chat of that person, through the
   real ContextAssembler (settings' defaults unless a variant changes them; k and the
   memory budget raised so 50 turns can come back). The memories' turns are counted in
-  rank order (a memory's prompt, then its reply), and recall at N is the share of the
-  question's evidence turns among the first N (a question without evidence counts 1),
-  averaged over questions: the paper's measure (its DRAGON retriever over turns, all 10
-  conversations: R@5/10/25/50 = 56.7/66.2/76.7/82.7).
+  rank order (an exchange's prompt, then its reply; a message memory is one turn), and
+  recall at N is the share of the question's evidence turns among the first N (a
+  question without evidence counts 1), averaged over questions: the paper's measure
+  (its DRAGON retriever over turns, all 10 conversations: R@5/10/25/50 =
+  56.7/66.2/76.7/82.7).
+- Every run starts on an empty bench store (``bench_neo4j(fresh=True)``): the full-text
+  index's word statistics, and so the keyword scores, would otherwise depend on what
+  earlier runs left there. The variants of one run share its store.
 - Latency is of ``assemble`` alone (the question's embedding is made beforehand), on a
   small store: see bench/context_assembly.py for the 100k-message figures.
 """
@@ -218,7 +222,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.path is None or not Path(args.path).is_file():
         raise SystemExit(f"{args.path} not found: give the path of LoCoMo's JSON")
-    with bench_neo4j() as settings:
+    with bench_neo4j(fresh=True) as settings:
         store = Neo4jStore.connect(settings)
         store.migrate()
         started = time.perf_counter()
@@ -229,8 +233,9 @@ def main() -> None:
         )
         vectors = shared_embedder().embed([q.text for q in questions])
         assembler = ContextAssembler(store, shared_counter(), settings)
-        # Room for 50 turns: 25 memories of a prompt and a reply, whatever their length.
-        room = {"k": 25, "memory_budget_tokens": 1_000_000}
+        # Room for 50 turns whatever their length: 50 memories (the most a request may
+        # ask), of two turns each with the unit "exchange", of one with "message".
+        room = {"k": 50, "memory_budget_tokens": 1_000_000}
         base = assembler.defaults.with_overrides(**room)
         assembler.assemble(questions[0].user_id, new_id(), None, "warm", vectors[0], base)
         for variant in ["", *args.variant]:

@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--topic-weights", type=float, nargs="+", default=[0.0])
     parser.add_argument("--variant", action="append", default=[], help="key=value,...")
     args = parser.parse_args()
-    with bench_neo4j() as settings:
+    with bench_neo4j(fresh=True) as settings:
         store = Neo4jStore.connect(settings)
         store.migrate()
         embedder = shared_embedder()

@@ -131,7 +131,9 @@ def evaluate(
             ranked = [m.hit.prompt_id for m in fuse(alone, keyword_weight=1.0, topic_weight=1.0)]
             recall.add(method, ranked.index(answer) + 1 if answer in ranked else None)
         context = assembler.assemble(user, chat.id, None, question, embedding, options)
-        fused = [m.hit.prompt_id for m in context.memories]
-        recall.add("fused", fused.index(answer) + 1 if answer in fused else None)
+        # The fact's prompt among the memories, whether a memory is its exchange or the
+        # message itself (ContextOptions.unit).
+        fused = [answer in m.message_ids for m in context.memories]
+        recall.add("fused", fused.index(True) + 1 if True in fused else None)
         recall.questions += 1
         store.delete_chat(user, chat.id)

@@ -141,7 +141,9 @@ def test_shared_topics_add_memories_when_weighted(
         f"/api/chats/{asking}/context",
         json={**question, "context": {**knobs, "topic_weight": 1.0, "topic_floor": 0.3}},
     ).json()
-    assert [m["prompt_id"] for m in weighted["memories"]] == [fact["prompt"]["id"]]
+    # The topic links both turns of the exchange: each is a memory (unit "message").
+    quoted = [i for m in weighted["memories"] for i in m["quoted_ids"]]
+    assert sorted(quoted) == sorted([fact["prompt"]["id"], fact["reply"]["id"]])
     assert set(weighted["memories"][0]["ranks"]) == {"topic"}
     assert weighted["memories"][0]["chat_title"] == "Bread"
 

@@ -67,28 +67,30 @@ def test_a_weight_of_zero_leaves_a_method_out() -> None:
 
 
 def test_a_memory_first_by_words_and_meaning_scores_two(client: TestClient) -> None:
-    """Through the API with the defaults (score fusion, keyword weight 1): the exchange
-    both methods rank first among their candidates scores 1 + 1, and the preview says
-    which methods found it; the same with ``rrf`` scores by ranks instead."""
+    """Through the API with the default fusion (score, keyword weight 1.5) and exchanges
+    as the unit (no neighbours' share): the exchange both methods rank first among their
+    candidates scores 1 + 1.5, and the preview says which methods found it; the same with
+    ``rrf`` scores by ranks instead."""
     pets = client.post("/api/chats", json={"title": "Pets"}).json()["id"]
     fact = turn(client, pets, "My cat is called Pixel and she loves cardboard boxes.")
     work = client.post("/api/chats", json={"title": "Work"}).json()["id"]
     turn(client, work, "Remind me to send the quarterly report to finance.")
     asking = client.post("/api/chats", json={"title": "Asking"}).json()["id"]
 
-    question = {"content": "What is my cat Pixel called?"}
+    question = {"content": "What is my cat Pixel called?", "context": {"unit": "exchange"}}
     preview = client.post(f"/api/chats/{asking}/context", json=question).json()
     first = preview["memories"][0]
     assert first["prompt_id"] == fact["prompt"]["id"]
     assert first["ranks"] == {"vector": 1, "keyword": 1}
-    assert first["score"] == 2.0
-    assert all(0.0 <= m["score"] <= 2.0 for m in preview["memories"])
+    assert first["score"] == 2.5
+    assert all(0.0 <= m["score"] <= 2.5 for m in preview["memories"])
 
     by_ranks = client.post(
-        f"/api/chats/{asking}/context", json={**question, "context": {"fusion": "rrf"}}
+        f"/api/chats/{asking}/context",
+        json={**question, "context": {"unit": "exchange", "fusion": "rrf"}},
     ).json()["memories"][0]
     assert by_ranks["prompt_id"] == fact["prompt"]["id"]
-    assert abs(by_ranks["score"] - 2 / (RRF_K + 1)) < 1e-12
+    assert abs(by_ranks["score"] - 2.5 / (RRF_K + 1)) < 1e-12
 
     bad = client.post(
         f"/api/chats/{asking}/context", json={**question, "context": {"fusion": "best"}}

@@ -69,10 +69,11 @@ def test_why_this_reply_and_context_preview(page: BrowserPage, api: Api) -> None
     expect(memory.locator(".why")).to_contain_text("shares your words")
     expect(memory.locator(".why")).to_contain_text("cat")
     expect(p.locator("#panel .prompt-messages li").last).to_contain_text("What is my cat called?")
-    # The counts add up: the draft, no earlier message here, and one note of memories.
+    # The counts add up: the draft, no earlier message here, and one note of memories
+    # (the fact's prompt and its reply, each a memory of its own).
     expect(p.locator("#panel .summary")).to_have_text(
         "The model would be given 2 messages: your draft, 0 earlier messages of this "
-        "conversation and a note quoting 1 exchange from your other chats."
+        "conversation and a note quoting 2 messages from your other chats."
     )
     page.shot("06-context-preview")
 

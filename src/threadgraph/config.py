@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     memory_topic_weight: float = KNOBS.topic_weight
     memory_topic_floor: float = KNOBS.topic_floor
     memory_fusion: Literal["rrf", "score"] = KNOBS.fusion  # type: ignore[assignment]
+    memory_unit: Literal["exchange", "message"] = KNOBS.unit  # type: ignore[assignment]
+    memory_neighbour_weight: float = KNOBS.neighbour_weight
+    memory_neighbour_candidates: bool = KNOBS.neighbour_candidates
+    memory_date_weight: float = KNOBS.date_weight
     # Context assemblies run in the background after a start, so the JVM has compiled
     # Neo4j's search code before people ask (services/warm_up.py); 0 turns it off.
     warm_up_reads: int = 1000

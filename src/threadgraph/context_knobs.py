@@ -56,7 +56,7 @@ class ContextOptions:
         20, "memory_candidates", doc="Fetched from each index before fusion", per_request=False
     )
     keyword_weight: float = knob(
-        1.0, "memory_keyword_weight", 0, 10, doc="The full-text ranking's weight (vector: 1)"
+        1.5, "memory_keyword_weight", 0, 10, doc="The full-text ranking's weight (vector: 1)"
     )
     topic_weight: float = knob(
         0.0, "memory_topic_weight", 0, 10, doc="The shared-topic ranking's weight; 0 = off"
@@ -69,6 +69,31 @@ class ContextOptions:
         "memory_fusion",
         choices=("rrf", "score"),
         doc="Fuse the methods by normalised scores or by ranks",
+    )
+    unit: str = knob(
+        "message",
+        "memory_unit",
+        choices=("exchange", "message"),
+        doc="What one memory is: a prompt and its reply, or the one message found",
+    )
+    neighbour_weight: float = knob(
+        0.5,
+        "memory_neighbour_weight",
+        0,
+        10,
+        doc="Share of the best neighbour's score a message gains (unit 'message'); 0 = off",
+    )
+    date_weight: float = knob(
+        2.0,
+        "memory_date_weight",
+        0,
+        10,
+        doc="Added to a memory said on a date the question names (a month, day, year); 0 = off",
+    )
+    neighbour_candidates: bool = knob(
+        True,
+        "memory_neighbour_candidates",
+        doc="The turns beside the hits are memories too, scored by that share (unit 'message')",
     )
 
     @classmethod

@@ -103,6 +103,15 @@ class ContextSource:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """One message beside a memory hit: enough to quote it."""
+
+    id: str
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
 class MemoryHit:
     """An earlier exchange found by one retrieval method."""
 
@@ -115,6 +124,16 @@ class MemoryHit:
     reply_id: str
     reply: str
     created_at: datetime
+    message_id: str = ""  # the message the method found (its prompt or its reply); "" = the prompt
+    neighbours: tuple[Turn, ...] = ()  # the messages just before and after it on its branch
+
+    @property
+    def found_id(self) -> str:
+        return self.message_id or self.prompt_id
+
+    @property
+    def found_is_prompt(self) -> bool:
+        return self.found_id == self.prompt_id
 
 
 @dataclass(frozen=True)

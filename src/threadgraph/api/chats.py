@@ -159,6 +159,7 @@ def preview_context(
                 prompt=m.hit.prompt,
                 reply_id=m.hit.reply_id,
                 reply=m.hit.reply,
+                quoted_ids=list(m.message_ids),
                 score=m.score,
                 ranks=m.ranks,
             )

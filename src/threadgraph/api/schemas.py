@@ -254,6 +254,10 @@ class MemoryPublic(BaseModel):
     prompt: str
     reply_id: str
     reply: str
+    quoted_ids: list[str] = Field(
+        description="The messages the model is given from it: the prompt and its reply, or "
+        "(memory unit 'message', the default) the one message found, or beside a hit"
+    )
     score: float = Field(
         description="The fused score: with fusion 'score' (the default), the sum over the methods "
         "that found it of weight x its score normalised to 0..1 among that method's candidates; "

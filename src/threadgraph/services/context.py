@@ -27,6 +27,7 @@ from threadgraph.context_knobs import ContextOptions
 from threadgraph.models import ContextSource, MemoryHit, Message, Status
 from threadgraph.ports import PromptMessage, TokenCounter
 from threadgraph.services.fusion import Memory, fuse
+from threadgraph.services.question_dates import put_named_dates_first
 from threadgraph.store import Neo4jStore
 
 MAX_KEYWORDS = 24
@@ -41,6 +42,10 @@ STOPWORDS = frozenset(
         "other over same some such than that their them then there these they this those "
         "through under until very were will your yours tell know like want need make "
         "please thanks thank"
+        # How questions are put, not what they ask about (LoCoMo's questions: "What kind
+        # of...", "How many times...", "Would she likely..."); the analyzer's own English
+        # stop words (a, is, was, ...) are few.
+        " kind type sort many much often ever likely might may describe recently get got"
     ).split()
 )
 
@@ -58,7 +63,7 @@ class AssembledContext:
             ContextSource(m.id, "branch", 1.0, rank) for rank, m in enumerate(newest_first, 1)
         ]
         for rank, memory in enumerate(self.memories, 1):
-            for message_id in (memory.hit.prompt_id, memory.hit.reply_id):
+            for message_id in memory.message_ids:
                 sources.append(ContextSource(message_id, "memory", memory.score, rank))
         return sources
 
@@ -116,7 +121,7 @@ class ContextAssembler:
                 for h in candidates.result()
                 if h.prompt_id not in on_branch and h.reply_id not in on_branch
             ]
-            memories = self._select(hits, options)
+            memories = self._select(hits, query, options)
         messages = [PromptMessage(m.role.value, m.content) for m in branch]
         if memories:
             messages.insert(0, PromptMessage("system", render_memories(memories)))
@@ -146,15 +151,30 @@ class ContextAssembler:
             topic_floor=options.topic_floor,
         )
 
-    def _select(self, hits: list[MemoryHit], options: ContextOptions) -> list[Memory]:
+    def _select(self, hits: list[MemoryHit], query: str, options: ContextOptions) -> list[Memory]:
         """Fused best first, up to k and within the memory token budget."""
         kept: list[Memory] = []
         used = 0
-        for memory in fuse(hits, options.keyword_weight, options.topic_weight, options.fusion):
-            cost = self.counter.count(memory.hit.prompt) + self.counter.count(memory.hit.reply)
+        fused = fuse(
+            hits,
+            options.keyword_weight,
+            options.topic_weight,
+            options.fusion,
+            options.unit,
+            options.neighbour_weight,
+            options.neighbour_candidates,
+        )
+        fused = put_named_dates_first(fused, query, options.date_weight)
+        quoted: set[tuple[tuple[str, str], ...]] = set()
+        for memory in fused:
+            said = tuple(turns(memory))
+            if said in quoted:
+                continue  # the same words again ("OK.", "Thanks!") tell the model nothing
+            cost = sum(self.counter.count(text) for _, text in said)
             if used + cost > options.memory_budget_tokens:
                 continue
             kept.append(memory)
+            quoted.add(said)
             used += cost
             if len(kept) == options.k:
                 break
@@ -180,13 +200,21 @@ def render_memories(memories: list[Memory]) -> str:
     for memory in memories:
         hit = memory.hit
         title = _defuse(hit.chat_title).replace('"', "'")
+        said = "".join(f"{speaker}: {_defuse(text)}\n" for speaker, text in turns(memory))
         parts.append(
             f'<earlier_conversation chat="{title}" date="{hit.created_at.date().isoformat()}">\n'
-            f"User: {_defuse(hit.prompt)}\n"
-            f"Assistant: {_defuse(hit.reply)}\n"
-            "</earlier_conversation>"
+            f"{said}</earlier_conversation>"
         )
     return "\n\n".join(parts)
+
+
+def turns(memory: Memory) -> list[tuple[str, str]]:
+    """The speaker and text of each turn a memory gives the model."""
+    hit = memory.hit
+    prompt, reply = ("User", hit.prompt), ("Assistant", hit.reply)
+    if memory.unit == "message":
+        return [prompt if hit.found_is_prompt else reply]
+    return [prompt, reply]
 
 
 def _defuse(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from threadgraph.models import MemoryHit, Provenance, SearchHit, WarmUpSubject
+from threadgraph.models import MemoryHit, Provenance, SearchHit, Turn, WarmUpSubject
 from threadgraph.store import records
 from threadgraph.store.session import Tx
 
@@ -51,6 +51,8 @@ def memory(
             reply_id=row["reply"]["id"],
             reply=row["reply"]["content"],
             created_at=records.instant(row["prompt"]["created_at"]),
+            message_id=row["message_id"],
+            neighbours=tuple(Turn(n["id"], n["role"], n["content"]) for n in row["neighbours"]),
         )
         for row in rows
     ]

@@ -59,9 +59,19 @@ WITH m, score, via, c,
      CASE m.role WHEN 'user' THEN m ELSE up END AS prompt,
      CASE m.role WHEN 'user' THEN down ELSE m END AS reply
 WHERE prompt IS NOT NULL AND reply IS NOT NULL AND NOT prompt.id IN $exclude_ids
+// The messages just before and after the one found, on its branch (whatever their
+// role): when single messages are the unit, a hit's neighbours lend it some of their
+// score (services/fusion.py).
+OPTIONAL MATCH (m)-[:FOLLOWS]->(before:Message)
+OPTIONAL CALL (m) {
+  MATCH (next:Message {status: 'complete'})-[:FOLLOWS]->(m)
+  RETURN next ORDER BY next.created_at DESC LIMIT 1
+}
 // The prompt's time as microseconds since the epoch, as in @message(m): decoding up to
 // 80 DateTimes per assembly was a third of the client's share of this query.
-RETURN via, score, c.id AS chat_id, c.title AS chat_title,
+RETURN via, score, c.id AS chat_id, c.title AS chat_title, m.id AS message_id,
+       [n IN [before, next] WHERE n IS NOT NULL AND n.status = 'complete' AND n.content <> ''
+        | n {.id, .role, .content}] AS neighbours,
        prompt {.id, .content,
                created_at: prompt.created_at.epochSeconds * 1000000 + prompt.created_at.microsecond} AS prompt,
        reply {.id, .content} AS reply

@@ -111,16 +111,19 @@ export async function showContextPreview() {
       ? el(
           "ol",
           { class: "sources memories" },
-          preview.memories.map((m) =>
-            el(
+          preview.memories.map((m) => {
+            // Only the turns the model is given (quoted_ids): one message, or an exchange.
+            const prompt = m.quoted_ids.includes(m.prompt_id) ? m.prompt : "";
+            const reply = m.quoted_ids.includes(m.reply_id) ? m.reply : "";
+            return el(
               "li",
               { class: "source via-memory" },
-              el("div", { class: "source-head" }, link(m.chat_id, m.prompt_id, m.chat_title), el("span", { class: "meta" }, ` · ${when(m.date)}`)),
-              el("p", { class: "why" }, `Picked because it ${reasonFor(content, `${m.prompt} ${m.reply}`)}.`),
-              el("p", { class: "quote" }, clip(m.prompt, 160)),
-              el("p", { class: "quote reply" }, clip(m.reply, 200)),
-            ),
-          ),
+              el("div", { class: "source-head" }, link(m.chat_id, m.quoted_ids[0], m.chat_title), el("span", { class: "meta" }, ` · ${when(m.date)}`)),
+              el("p", { class: "why" }, `Picked because it ${reasonFor(content, `${prompt} ${reply}`)}.`),
+              prompt ? el("p", { class: "quote" }, clip(prompt, 160)) : null,
+              reply ? el("p", { class: "quote reply" }, clip(reply, 200)) : null,
+            );
+          }),
         )
       : el("p", { class: "muted" }, "None."),
     el("h3", {}, "Exactly what the model gets"),
@@ -133,11 +136,13 @@ export async function showContextPreview() {
 }
 
 // "The model would be given 4 messages: your draft, 2 earlier messages of this
-// conversation, and a note quoting 3 exchanges from your other chats."
+// conversation, and a note quoting 3 messages from your other chats." A memory quotes one
+// message or a prompt and its reply (its quoted_ids).
 function previewSummary(preview) {
   const k = preview.memories.length;
+  const quoted = preview.memories.reduce((n, m) => n + m.quoted_ids.length, 0);
   const parts = ["your draft", `${plural(preview.branch.length, "earlier message")} of this conversation`];
-  if (k) parts.push(`a note quoting ${plural(k, "exchange")} from your other chats`);
+  if (k) parts.push(`a note quoting ${plural(quoted, "message")} from your other chats`);
   const other = preview.messages.length - 1 - preview.branch.length - (k ? 1 : 0);
   if (other > 0) parts.push(plural(other, "other message"));
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
