@@ -150,21 +150,7 @@ def preview_context(
     return ContextPreview(
         messages=[PromptMessagePublic(role=m.role, content=m.content) for m in context.messages],
         branch=[MessagePublic.of(m) for m in context.branch if m.id != "draft"],
-        memories=[
-            MemoryPublic(
-                chat_id=m.hit.chat_id,
-                chat_title=m.hit.chat_title,
-                date=m.hit.created_at,
-                prompt_id=m.hit.prompt_id,
-                prompt=m.hit.prompt,
-                reply_id=m.hit.reply_id,
-                reply=m.hit.reply,
-                quoted_ids=list(m.message_ids),
-                score=m.score,
-                ranks=m.ranks,
-            )
-            for m in context.memories
-        ],
+        memories=[MemoryPublic.of(m) for m in context.memories],
     )
 
 

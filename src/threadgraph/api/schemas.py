@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from threadgraph.context_knobs import ContextOptions, per_request
 from threadgraph.models import Chat, Message
+from threadgraph.services.fusion import Memory
 
 
 class RequestBody(BaseModel):
@@ -264,6 +265,22 @@ class MemoryPublic(BaseModel):
         "with 'rrf', the sum of weight / (60 + rank)"
     )
     ranks: dict[str, int] = Field(description="Rank per method (vector, keyword, topic), 1 = best")
+
+    @classmethod
+    def of(cls, memory: Memory) -> MemoryPublic:
+        hit = memory.hit
+        return cls(
+            chat_id=hit.chat_id,
+            chat_title=hit.chat_title,
+            date=hit.created_at,
+            prompt_id=hit.prompt_id,
+            prompt=hit.prompt,
+            reply_id=hit.reply_id,
+            reply=hit.reply,
+            quoted_ids=list(memory.message_ids),
+            score=memory.score,
+            ranks=memory.ranks,
+        )
 
 
 class ContextPreview(BaseModel):

@@ -86,18 +86,8 @@ class MemoryItem(MemoryPublic):
     @classmethod
     def of(cls, memory: Memory) -> MemoryItem:
         hit = memory.hit
-        return cls(
-            chat_id=hit.chat_id,
-            chat_title=hit.chat_title,
-            date=hit.created_at,
-            prompt_id=hit.prompt_id,
-            prompt=hit.prompt,
-            reply_id=hit.reply_id,
-            reply=hit.reply,
-            score=memory.score,
-            ranks=memory.ranks,
-            link=message_link(hit.chat_id, hit.prompt_id),
-        )
+        public = MemoryPublic.of(memory).model_dump()
+        return cls(**public, link=message_link(hit.chat_id, hit.prompt_id))
 
 
 class ContextResult(BaseModel):
