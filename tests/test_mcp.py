@@ -29,6 +29,7 @@ from tests.mcp_history import (
 )
 from tests.server_process import ServerProcess, process_env
 from threadgraph.config import Settings
+from threadgraph.rules import new_id
 from threadgraph.store import Neo4jStore
 from threadgraph.store.notes import NOTES_TITLE, notes_chat_id
 
@@ -192,7 +193,9 @@ def test_every_tool_answers_from_the_callers_history(connect: Connect, history: 
 def test_a_saved_note_is_shown_and_recalled(
     connect: Connect, history: History, store: Neo4jStore
 ) -> None:
-    note = "They prefer aisle seats on long train rides, and a window on the Shinkansen."
+    # Each transport's note differs: a memory whose words are already in the block is
+    # left out, so two identical notes (one per transport) would hide one another.
+    note = f"They prefer aisle seats on long train rides, and a window on car {new_id()[:4]}."
 
     async def main() -> dict[str, Any]:
         async with connect() as client:
