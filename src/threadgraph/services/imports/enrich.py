@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from threadgraph.embeddings.message_text import text_to_embed
 from threadgraph.ports import Embedder
 from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics_batch
 from threadgraph.store import Neo4jStore
@@ -33,8 +34,8 @@ def embed_missing(
         rows = store.messages_missing_embeddings(batch, user_id)
         if not rows:
             return done
-        vectors = embedder.embed([content for _, content in rows])
-        store.set_embeddings([(i, v) for (i, _), v in zip(rows, vectors, strict=True)])
+        vectors = embedder.embed([text_to_embed(row.content, row.answered) for row in rows])
+        store.set_embeddings([(row.id, v) for row, v in zip(rows, vectors, strict=True)])
         done += len(rows)
         if step is not None:
             step(len(rows))
