@@ -15,7 +15,7 @@ from threadgraph.embeddings.local import shared_embedder
 from threadgraph.embeddings.message_text import text_to_embed
 from threadgraph.models import NewMessage, Role
 from threadgraph.rules import new_id
-from threadgraph.services.imports.enrich import embed_missing
+from threadgraph.services.imports.enrich import embed_again, embed_missing
 from threadgraph.store import Neo4jStore
 
 
@@ -86,3 +86,24 @@ def test_backfilled_messages_are_read_with_the_turn_they_answer(
     assert cosine(vectors[question.message.id], embedded("Where is Biscuit?")) > 0.999
     window = text_to_embed("Asleep under the table.", "Where is Biscuit?")
     assert cosine(vectors[answer.message.id], embedded(window)) > 0.999
+
+
+def test_rebuild_makes_every_vector_again(
+    store: Neo4jStore, settings: Settings, driver: Driver
+) -> None:
+    """A store from before: vectors of the words alone. `embeddings rebuild` (embed_again)
+    replaces each with the message read with the turn it answers, the person's only."""
+    me = store.ensure_user(new_id(), "older store").id
+    other = store.ensure_user(new_id(), "someone else").id
+    ids = []
+    for user in (me, other):
+        chat = store.create_chat(user, "before")
+        for role, text in ((Role.USER, "Any plans?"), (Role.ASSISTANT, "A trip to Kyoto.")):
+            new = NewMessage(role, text, embedding=embedded(text))
+            ids.append(store.append_message(user, chat.id, new).message.id)
+    assert embed_again(store, shared_embedder(), me, batch=1) == 2
+    vectors = stored_vectors(driver, settings.neo4j_database, ids)
+    window = embedded(text_to_embed("A trip to Kyoto.", "Any plans?"))
+    assert cosine(vectors[ids[1]], window) > 0.999  # mine, made again
+    assert cosine(vectors[ids[3]], embedded("A trip to Kyoto.")) > 0.999  # theirs, untouched
+    assert cosine(vectors[ids[0]], embedded("Any plans?")) > 0.999  # answers nothing

@@ -136,6 +136,12 @@ def missing_embeddings(tx: Tx, limit: int, user_id: str | None = None) -> list[U
     return [Unembedded(row["id"], row["content"], row["answered"]) for row in rows]
 
 
+def embedded_after(tx: Tx, after: str, limit: int, user_id: str | None = None) -> list[Unembedded]:
+    """The next ``limit`` complete messages by id after ``after``, vector or not."""
+    rows = tx.rows("retrieval.embedded_after", after=after, limit=limit, user_id=user_id)
+    return [Unembedded(row["id"], row["content"], row["answered"]) for row in rows]
+
+
 def count_missing_embeddings(tx: Tx, user_id: str | None = None) -> int:
     if user_id is None:
         row = tx.one("retrieval.count_missing_embeddings")

@@ -153,6 +153,17 @@ WITH m LIMIT $limit
 OPTIONAL MATCH (m)-[:FOLLOWS]->(answered:Message)
 RETURN m.id AS id, m.content AS content, answered.content AS answered
 
+// name: embedded_after
+// Every complete message (one person's, or everyone's with a null $user_id) whose id
+// sorts after $after, in id order, with the turn each answers: `threadgraph embeddings
+// rebuild` walks the whole history with it to make every vector again.
+MATCH (m:Message)
+WHERE m.id > $after AND ($user_id IS NULL OR m.user_id = $user_id)
+  AND m.status = 'complete' AND m.content <> ''
+WITH m ORDER BY m.id LIMIT $limit
+OPTIONAL MATCH (m)-[:FOLLOWS]->(answered:Message)
+RETURN m.id AS id, m.content AS content, answered.content AS answered
+
 // name: count_missing_embeddings_of
 MATCH (m:Message {user_id: $user_id})
 WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
