@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 
 from threadgraph.config import Settings
 from threadgraph.context_knobs import ContextOptions
+from threadgraph.embeddings.local import in_background
 from threadgraph.embeddings.message_text import text_to_embed
 from threadgraph.errors import InvalidInput, ModelError, ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
@@ -71,7 +72,7 @@ class ChatTurns:
         self.assembler = assembler
         self.live = live or LiveReplies()
         self.leases = LeaseKeeper(store, self.live)
-        self.enrichment = ReplyEnrichment(store, catalog, settings, embedder)
+        self.enrichment = ReplyEnrichment(store, catalog, settings, in_background(embedder))
         # A reply from the endpoint is a thread waiting on its socket: many stream at once.
         # The local model computes on these cores: a few at a time, the rest queue.
         self._remote_pool = ThreadPoolExecutor(
