@@ -72,4 +72,3 @@ def test_background_work_waits_while_a_turn_does() -> None:
     worker.join(timeout=60)
     assert len(got) == 1
     assert all(close(a, b) for a, b in zip(got[0], expected, strict=True))
-
