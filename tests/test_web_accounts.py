@@ -19,6 +19,7 @@ from tests.fake_openai import FakeOpenAI, settings_with_fake_model
 from tests.server_process import ServerProcess
 from tests.web_helpers import serve
 from threadgraph.config import Settings
+from threadgraph.models import AccountRole
 from threadgraph.rules import new_id
 from threadgraph.services.accounts import Accounts
 from threadgraph.services.api_keys import KeyRing
@@ -40,7 +41,7 @@ class WebPerson:
         return response.json() if response.content else None
 
 
-MakePerson = Callable[[str], WebPerson]
+MakePerson = Callable[..., WebPerson]
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +60,9 @@ def person(store: Neo4jStore) -> MakePerson:
     keys = KeyRing(store.accounts, 5.0)
     accounts = Accounts(store.accounts, keys)
 
-    def make(first_name: str) -> WebPerson:
+    def make(first_name: str, role: AccountRole = AccountRole.MEMBER) -> WebPerson:
         login = f"{first_name.lower()}-{new_id()[:8]}"
-        account, _ = accounts.create(first_name, login, password=PASSWORD)
+        account, _ = accounts.create(first_name, login, role=role, password=PASSWORD)
         _, key = keys.create(account.id, "tests", None)
         return WebPerson(account.name, login, key)
 
@@ -260,4 +261,50 @@ def test_a_cookie_signed_write_without_the_csrf_token_is_refused(
     assert sorted(titles) == ["Keep me", "with token"]
     # Reading needs no token.
     assert p.evaluate(forged, ["GET", "/api/chats", None, None])[0] == 200
+    page.assert_clean()
+
+
+def test_an_admin_adds_disables_and_deletes_people_in_the_page(
+    page: BrowserPage, server: ServerProcess, person: MakePerson
+) -> None:
+    admin = person("Grace", AccountRole.ADMIN)
+    open_signed_out(page)
+    p = signed_in(page, admin)
+
+    p.click("#open-people")
+    expect(p.locator("#panel-title")).to_have_text("People")
+    login = f"erin-{new_id()[:8]}"
+    p.fill("#person-name", "Erin")
+    p.fill("#person-login", login)
+    p.click("#person-form button[type=submit]")
+    password = p.locator("#new-person-password").inner_text()
+    expect(p.locator("#new-person")).to_contain_text("will not be shown again")
+    erin = p.locator("#people-list li", has=p.locator("code", has_text=login))
+    expect(erin).to_have_count(1)
+    expect(erin.locator(".person-name")).to_have_text("Erin")
+    mine = p.locator("#people-list li", has=p.locator("code", has_text=admin.login))
+    expect(mine.locator(".item-actions")).to_have_text("you")  # no disabling oneself here
+    page.shot("23-people")
+
+    def signs_in() -> int:
+        body = {"login": login, "password": password}
+        return httpx.post(f"{server.url}/api/session", json=body).status_code
+
+    assert signs_in() == 200  # the one-time password works
+
+    erin.locator("button.toggle").click()
+    expect(erin.locator(".person-disabled")).to_have_text("disabled")
+    assert signs_in() == 401
+    erin.locator("button.toggle").click()
+    expect(erin.locator(".person-disabled")).to_have_count(0)
+    assert signs_in() == 200
+
+    erin.locator("button.delete").click()
+    expect(p.locator("#confirm-text")).to_contain_text("Erin")
+    p.click("#confirm-ok")
+    expect(erin).to_have_count(0)
+    assert signs_in() == 401
+    logins = [a["login"] for a in admin.api(server, "GET", "/api/admin/users")]
+    assert login not in logins
+    assert admin.login in logins
     page.assert_clean()

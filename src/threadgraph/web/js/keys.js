@@ -17,7 +17,7 @@ export async function openKeys() {
   const expiry = el("select", { id: "key-expiry" }, EXPIRY_DAYS.map(([days, label]) => el("option", { value: days }, label)));
   const form = el(
     "form",
-    { id: "key-form", class: "key-form" },
+    { id: "key-form", class: "panel-form" },
     el("label", {}, "Name", name),
     el("label", {}, "Expires", expiry),
     el("button", { type: "submit", class: "primary" }, "Create key"),
@@ -49,7 +49,7 @@ export async function openKeys() {
 function shownOnce(made) {
   return el(
     "div",
-    { class: "new-key" },
+    { class: "shown-once" },
     el("strong", {}, `Key “${made.key.name}” made. Copy it now: it will not be shown again.`),
     el("code", { id: "new-key-secret" }, made.secret),
     copyButton(made.secret, "Copy key"),
@@ -64,7 +64,7 @@ async function showKeys(list) {
     list.replaceChildren(el("p", { class: "muted" }, "No keys yet."));
     return;
   }
-  list.replaceChildren(el("ul", { class: "key-list" }, keys.map((key) => keyItem(key, list))));
+  list.replaceChildren(el("ul", { class: "item-list" }, keys.map((key) => keyItem(key, list))));
 }
 
 function keyItem(key, list) {
@@ -83,10 +83,10 @@ function keyItem(key, list) {
   return el(
     "li",
     { class: key.revoked_at || expired ? "revoked" : "", dataset: { keyId: key.id } },
-    el("div", { class: "key-head" }, el("strong", { class: "key-name" }, key.name), el("span", { class: "key-state" }, status)),
+    el("div", { class: "item-head" }, el("strong", { class: "key-name" }, key.name), el("span", { class: "key-state" }, status)),
     el(
       "div",
-      { class: "key-meta" },
+      { class: "item-meta" },
       el("code", { class: "key-prefix" }, `tgk_${key.prefix}_…`),
       dated("created", key.created_at, "key-created"),
       dated("last used", key.last_used_at, "key-used"),

@@ -6,6 +6,7 @@ import { ApiError, get } from "./api.js";
 import { closeChat, deleteChat, openChat, send, startRename, stopReply } from "./chat.js";
 import { openGraph } from "./graph.js";
 import { openKeys } from "./keys.js";
+import { openPeople } from "./people.js";
 import { initSidebar, loadChats, loadTopics, markCurrent } from "./sidebar.js";
 import { actions, state } from "./state.js";
 import { openTransfer, showExportThisChat } from "./transfer.js";
@@ -108,6 +109,7 @@ function wireButtons() {
   $("open-graph").addEventListener("click", () => guarded(() => openGraph("chat")));
   $("open-transfer").addEventListener("click", openTransfer);
   $("open-keys").addEventListener("click", () => guarded(openKeys));
+  $("open-people").addEventListener("click", () => guarded(openPeople));
   $("panel-close").addEventListener("click", closePanel);
   $("banner-close").addEventListener("click", clearError);
   $("open-sidebar").addEventListener("click", () => setSidebar(!document.body.classList.contains("sidebar-open")));
