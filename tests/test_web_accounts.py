@@ -224,6 +224,15 @@ def test_a_key_made_in_the_page_works_until_revoked_there(
     expect(row).to_have_count(1)
     expect(p.locator("#new-key-secret")).to_have_count(0)
     assert secret not in p.locator("body").inner_text()
+
+    # This browser's own session is listed too; revoked, the page is signed out at once.
+    session = p.locator("#key-list li:not(.revoked)", has=p.locator(".key-name", has_text="web"))
+    expect(session).to_have_count(1)
+    session.locator("button.revoke").click()
+    p.click("#confirm-ok")
+    expect(p.locator("#sign-in-form")).to_be_visible()
+    expect(p.locator("#panel")).to_be_hidden()
+    expect(p.locator("#chat-list li")).to_have_count(0)
     page.assert_clean()
 
 
