@@ -14,10 +14,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
-from tests.browser import BrowserPage, new_page
+from tests.browser import LAPTOP, PHONE, BrowserPage, assert_nothing_off_screen, new_page
 from tests.fake_openai import FakeOpenAI, settings_with_fake_model
 from tests.server_process import ServerProcess
 from tests.web_helpers import serve
+from threadgraph.api.web import WEB_DIR
 from threadgraph.config import Settings
 from threadgraph.models import AccountRole
 from threadgraph.rules import new_id
@@ -26,6 +27,15 @@ from threadgraph.services.api_keys import KeyRing
 from threadgraph.store import Neo4jStore
 
 PASSWORD = "correct horse battery staple"
+
+
+def test_every_request_of_the_page_goes_through_api_send() -> None:
+    """api.send adds the CSRF header to every write: a module that called fetch itself
+    could write without it. The one other fetch is main.js's GET /health."""
+    calls = {f.name: f.read_text().count("fetch(") for f in (WEB_DIR / "js").glob("*.js")}
+    assert calls["api.js"] == 1
+    assert {name: n for name, n in calls.items() if n and name != "api.js"} == {"main.js": 1}
+    assert 'fetch("/health")' in (WEB_DIR / "js" / "main.js").read_text()
 
 
 @dataclass
@@ -317,3 +327,26 @@ def test_an_admin_adds_disables_and_deletes_people_in_the_page(
     assert login not in logins
     assert admin.login in logins
     page.assert_clean()
+
+
+@pytest.mark.parametrize("size", ["phone", "laptop"])
+def test_the_sign_in_form_and_the_account_controls_fit(
+    browser: Browser, server: ServerProcess, person: MakePerson, size: str
+) -> None:
+    admin = person("Heidi", AccountRole.ADMIN)
+    for page in new_page(browser, server.url, PHONE if size == "phone" else LAPTOP):
+        p = open_signed_out(page)
+        assert_nothing_off_screen(p)
+        expect(p.locator("#sign-in-submit")).to_be_in_viewport()
+        page.shot(f"layout-{size}-sign-in")
+        signed_in(page, admin)
+        assert_nothing_off_screen(p)
+        for control in ("#account-name", "#open-keys", "#open-people", "#sign-out"):
+            expect(p.locator(control)).to_be_in_viewport()
+        p.click("#open-keys")
+        expect(p.locator("#key-list li").first).to_be_visible()
+        expect(p.locator("#key-form button[type=submit]")).to_be_in_viewport()
+        expect(p.locator("#key-list .revoke").first).to_be_in_viewport()
+        assert_nothing_off_screen(p)
+        page.shot(f"layout-{size}-api-keys")
+        page.assert_clean()
