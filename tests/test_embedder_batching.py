@@ -48,3 +48,28 @@ def test_a_failed_encode_fails_its_callers_and_not_the_next() -> None:
     with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the tokenizer raises
         embedder.embed([None])  # type: ignore[list-item]
     assert len(embedder.embed(["after the failure"])) == 1
+
+
+def test_background_work_waits_while_a_turn_does() -> None:
+    """Topics and an import's vectors (the background lane) are encoded only while no
+    turn waits for vectors (or after BACKGROUND_PATIENCE_SECONDS), with the same results."""
+    embedder = shared_embedder()
+    texts = ["a topic phrase", "an imported message, then the turn it answers"]
+    expected = embedder.embed(texts)
+    got: list[list[list[float]]] = []
+    with embedder._quiet:  # a turn is waiting for its vectors
+        embedder._turns_waiting += 1
+    try:
+        worker = threading.Thread(target=lambda: got.append(embedder.background().embed(texts)))
+        worker.start()
+        worker.join(timeout=0.5)  # well under the patience of 2 s
+        assert worker.is_alive()
+        assert not got
+    finally:
+        with embedder._quiet:
+            embedder._turns_waiting -= 1
+            embedder._quiet.notify_all()
+    worker.join(timeout=60)
+    assert len(got) == 1
+    assert all(close(a, b) for a, b in zip(got[0], expected, strict=True))
+

@@ -15,6 +15,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
 from threadgraph.api.deps import EmbedderDep, SettingsDep, StoreDep, UserIdDep
+from threadgraph.embeddings.local import in_background
 from threadgraph.errors import InvalidInput, TooLarge
 from threadgraph.ports import Embedder
 from threadgraph.services.imports.enrich import embed_missing, topics_for_imported
@@ -84,6 +85,7 @@ def import_export(
 
 
 def _enrich(store: Neo4jStore, embedder: Embedder, user_id: str, topics: bool) -> None:
+    embedder = in_background(embedder)  # the server's live turns come first
     try:
         embed_missing(store, embedder, user_id)
         if topics:

@@ -4,6 +4,8 @@
 Loading costs seconds (torch), so one instance per process is shared (``shared()``).
 Texts asked for while an encode runs are encoded together in the next one (group
 commit): 200 turns at once cost a few batched encodes, not 200 encodes one after another.
+Work no one waits on (topics, an import's vectors) goes through ``background()``: it
+yields to turns, in small batches.
 Its WordPiece tokenizer (the ``tokenizers`` library, no torch) also serves as the
 token counter for context budgets.
 """
@@ -17,10 +19,17 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from threadgraph.ports import Embedder
+
 NAME = "all-MiniLM-L6-v2"
 # The most texts one encode takes from waiting callers: a bigger batch only makes its
 # first caller wait longer.
 MAX_BATCH = 256
+# Background work (topics, an import's vectors) is encoded in small batches, and only
+# while no turn is waiting: a prompt waits at most one small batch, never an import.
+MAX_BACKGROUND_BATCH = 32
+# ...but background work is never starved: it goes ahead after this long.
+BACKGROUND_PATIENCE_SECONDS = 2.0
 
 
 class _Batch:
@@ -45,7 +54,10 @@ class LocalEmbedder:
         self._model: Any = None
         self._lock = threading.Lock()  # one encode at a time: two at once are no faster
         self._joining = threading.Lock()  # guards _pending
-        self._pending: _Batch | None = None  # the batch the next encode will take
+        # The batch the next encode of each lane takes: turns (False), background (True).
+        self._pending: dict[bool, _Batch | None] = {False: None, True: None}
+        self._quiet = threading.Condition()  # notified when no turn waits any more
+        self._turns_waiting = 0
         self.encodes = 0  # encodes run so far (a benchmark's and a test's figure)
 
     @property
@@ -62,13 +74,37 @@ class LocalEmbedder:
         self.embed(["warm up"])
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Vectors for a turn (a prompt, a reply): encoded before any background work."""
         if not texts:
             return []
+        with self._quiet:
+            self._turns_waiting += 1
+        try:
+            return self._encode(texts, background=False)
+        finally:
+            with self._quiet:
+                self._turns_waiting -= 1
+                if not self._turns_waiting:
+                    self._quiet.notify_all()
+
+    def background(self) -> BackgroundEmbedder:
+        """This embedder for work no one waits on: it yields to turns."""
+        return BackgroundEmbedder(self)
+
+    def embed_in_background(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._quiet:
+            self._quiet.wait_for(lambda: not self._turns_waiting, BACKGROUND_PATIENCE_SECONDS)
+        return self._encode(texts, background=True)
+
+    def _encode(self, texts: Sequence[str], background: bool) -> list[list[float]]:
         model = self._load()
+        limit = MAX_BACKGROUND_BATCH if background else MAX_BATCH
         with self._joining:
-            batch = self._pending
-            if batch is None or len(batch.texts) + len(texts) > MAX_BATCH:
-                batch = self._pending = _Batch()
+            batch = self._pending[background]
+            if batch is None or (batch.texts and len(batch.texts) + len(texts) > limit):
+                batch = self._pending[background] = _Batch()
             first = len(batch.texts)
             batch.texts.extend(texts)
         with self._lock:
@@ -76,8 +112,8 @@ class LocalEmbedder:
             # the others find it done. Callers who arrive meanwhile start the next batch.
             if batch.vectors is None and batch.error is None:
                 with self._joining:
-                    if self._pending is batch:
-                        self._pending = None
+                    if self._pending[background] is batch:
+                        self._pending[background] = None
                 self.encodes += 1
                 try:
                     vectors = model.encode(
@@ -108,6 +144,28 @@ class LocalEmbedder:
         return self._model
 
 
+class BackgroundEmbedder:
+    """The shared embedder for work no one waits on (topics, an import's vectors): its
+    encodes wait while a turn's do, and take small batches (``LocalEmbedder.background``)."""
+
+    def __init__(self, embedder: LocalEmbedder) -> None:
+        self._embedder = embedder
+
+    @property
+    def name(self) -> str:
+        return self._embedder.name
+
+    @property
+    def dimension(self) -> int:
+        return self._embedder.dimension
+
+    def load(self) -> None:
+        self._embedder.load()
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._embedder.embed_in_background(texts)
+
+
 class WordPieceCounter:
     """Counts tokens with the embedding model's own tokenizer (fast, no torch)."""
 
@@ -136,3 +194,9 @@ def shared_embedder(threads: int = 1) -> LocalEmbedder:
 @cache
 def shared_counter() -> WordPieceCounter:
     return WordPieceCounter()
+
+
+def in_background(embedder: Embedder) -> Embedder:
+    """``embedder`` for work no one waits on: the local one's background lane; another
+    (an endpoint, which batches on its own side) as it is."""
+    return embedder.background() if isinstance(embedder, LocalEmbedder) else embedder
