@@ -102,6 +102,12 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+def assert_nothing_off_screen(p: Page) -> None:
+    width = p.evaluate("document.scrollingElement.scrollWidth")
+    viewport = p.evaluate("window.innerWidth")
+    assert width <= viewport, f"the page is {width}px wide in a {viewport}px window"
+
+
 PHONE: ViewportSize = {"width": 390, "height": 844}
 LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 

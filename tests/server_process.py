@@ -24,7 +24,8 @@ def free_port() -> int:
 
 def process_env(settings: Settings) -> dict[str, str]:
     """The environment of a threadgraph process (a server, ``threadgraph mcp``) that acts
-    as these settings say: their Neo4j, model endpoint, local user and timings."""
+    as these settings say: their Neo4j, model endpoint, mode (local or accounts), local user
+    and timings."""
     return dict(
         os.environ,
         NEO4J_URI=settings.effective_neo4j_uri,
@@ -35,6 +36,7 @@ def process_env(settings: Settings) -> dict[str, str]:
         OPENAI_API_KEY=settings.openai_api_key or "",
         THREADGRAPH_DEFAULT_MODEL=settings.default_model or "",
         THREADGRAPH_LOCAL_USER_ID=settings.local_user_id,
+        THREADGRAPH_AUTH=settings.auth,
         THREADGRAPH_CHECKPOINT_SECONDS=str(settings.checkpoint_seconds),
         THREADGRAPH_SSE_HEARTBEAT_SECONDS=str(settings.sse_heartbeat_seconds),
         THREADGRAPH_MAX_REPLY_TOKENS=str(settings.max_reply_tokens),

@@ -23,6 +23,15 @@ def test_health_reports_neo4j_and_schema_version(settings: Settings) -> None:
     assert newest >= 7
     assert body["neo4j"]["schema_version"] == newest
     assert body["neo4j"]["server"].startswith("Neo4j/")
+    assert body["auth"] == "local"
+
+
+def test_health_says_when_people_sign_in(settings: Settings) -> None:
+    """The web page reads this to show its sign-in form."""
+    with ready_client(settings.model_copy(update={"auth": "accounts"})) as client:
+        response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["auth"] == "accounts"
 
 
 def test_health_says_degraded_when_neo4j_goes_away(settings: Settings) -> None:

@@ -28,6 +28,9 @@ def ask_the_slow_model(page: BrowserPage, chat_id: str, prompt: str) -> tuple[Pa
 
 def test_send_edit_regenerate_and_switch_versions(page: BrowserPage, api: Api) -> None:
     p = page.open()
+    # Local mode (the default): straight to chatting, nobody signs in.
+    expect(p.locator("#sign-in")).to_be_hidden()
+    expect(p.locator("#account")).to_be_hidden()
     p.click("#new-chat")
     expect(p.locator("#composer-input")).to_be_focused()
     p.fill("#composer-input", "Hello **world**")

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.browser import LAPTOP, PHONE, BrowserPage, new_page
+from tests.browser import LAPTOP, PHONE, BrowserPage, assert_nothing_off_screen, new_page
 from tests.fake_openai import FakeOpenAI, settings_with_fake_model
 from tests.server_process import ServerProcess
 from tests.web_helpers import Api, api, serve, server
@@ -28,12 +28,6 @@ def sized(
 ) -> Iterator[tuple[str, BrowserPage]]:
     for page in new_page(browser, server.url, SIZES[request.param]):
         yield request.param, page
-
-
-def assert_nothing_off_screen(p: Page) -> None:
-    width = p.evaluate("document.scrollingElement.scrollWidth")
-    viewport = p.evaluate("window.innerWidth")
-    assert width <= viewport, f"the page is {width}px wide in a {viewport}px window"
 
 
 def test_every_view_fits_and_the_chat_list_is_reachable(

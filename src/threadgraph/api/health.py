@@ -4,11 +4,13 @@
   touches Neo4j or the models, so a slow database does not get the process restarted).
 - ``GET /health/ready``: 200 once the models a turn needs are loaded and Neo4j answers,
   else 503 with the reason (a readiness probe: send no traffic before it says yes).
-- ``GET /health``: the details (Neo4j, schema version, models, which instance answered),
-  200 when ready, else 503.
+- ``GET /health``: the details (Neo4j, schema version, models, which instance answered,
+  how people sign in), 200 when ready, else 503.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -48,6 +50,9 @@ class Health(BaseModel):
     instance: str
     neo4j: Neo4jHealth
     models: ModelsHealth
+    # How people sign in (THREADGRAPH_AUTH): "local" (nobody: the one local user) or
+    # "accounts" (the web page shows its sign-in form until /api/account answers).
+    auth: Literal["local", "accounts"]
 
 
 class Liveness(BaseModel):
@@ -105,6 +110,7 @@ def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONRe
         instance=store.lease.owner,
         neo4j=neo4j,
         models=models,
+        auth=settings.auth,
     )
     return JSONResponse(body.model_dump(), status_code=200 if status == "ok" else 503)
 

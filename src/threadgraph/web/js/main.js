@@ -1,9 +1,12 @@
-// Start-up and wiring: health and models, the chat list, routing by the address
-// (#/chat/<id>[/<message id>]), and the keyboard (Enter sends, Shift+Enter new line,
-// Esc stops a reply, or closes the panel).
+// Start-up and wiring: health, signing in (accounts mode), models, the chat list,
+// routing by the address (#/chat/<id>[/<message id>]), and the keyboard (Enter sends,
+// Shift+Enter new line, Esc stops a reply, or closes the panel).
+import { askToSignIn, currentAccount, showAccount, wireAccount } from "./account.js";
 import { ApiError, get } from "./api.js";
 import { closeChat, deleteChat, openChat, send, startRename, stopReply } from "./chat.js";
 import { openGraph } from "./graph.js";
+import { openKeys } from "./keys.js";
+import { openPeople } from "./people.js";
 import { initSidebar, loadChats, loadTopics, markCurrent } from "./sidebar.js";
 import { actions, state } from "./state.js";
 import { openTransfer, showExportThisChat } from "./transfer.js";
@@ -18,15 +21,31 @@ actions.openChat = async (chatId, focusId) => {
 actions.refreshChats = () => guarded(() => loadChats(true));
 actions.refreshTopics = () => ($("topics").open ? guarded(loadTopics) : Promise.resolve());
 
+// The health report (it also says whether people sign in), or an error a person can act on.
 async function checkHealth() {
   const response = await fetch("/health").catch(() => null);
   if (!response) throw new Error("Cannot reach the threadgraph server. Is it running?");
   const health = await response.json().catch(() => null);
+  if (health?.auth) state.auth = health.auth;
   if (!health?.neo4j?.connected) {
     throw new ApiError(`Neo4j at ${health?.neo4j?.uri || "?"}: ${health?.neo4j?.error || response.status}`, 503, "database_down");
   }
   // "starting" (the models still loading) is no problem: a first reply just waits for them.
   if (health.models?.error) throw new Error(`A model could not be loaded: ${health.models.error}`);
+}
+
+// Accounts mode: the signed-in person, after the sign-in form if nobody is signed in.
+// False when that could not be found out (the error is in the banner).
+async function signIn() {
+  if (state.auth !== "accounts") return true;
+  let account = await guarded(currentAccount);
+  if (account === undefined) return false;
+  if (account === null) {
+    document.body.dataset.ready = "sign-in";
+    account = await askToSignIn();
+  }
+  showAccount(account);
+  return true;
 }
 
 async function loadModels() {
@@ -89,6 +108,8 @@ function wireButtons() {
   $("delete-chat").addEventListener("click", () => guarded(deleteChat));
   $("open-graph").addEventListener("click", () => guarded(() => openGraph("chat")));
   $("open-transfer").addEventListener("click", openTransfer);
+  $("open-keys").addEventListener("click", () => guarded(openKeys));
+  $("open-people").addEventListener("click", () => guarded(openPeople));
   $("panel-close").addEventListener("click", closePanel);
   $("banner-close").addEventListener("click", clearError);
   $("open-sidebar").addEventListener("click", () => setSidebar(!document.body.classList.contains("sidebar-open")));
@@ -103,9 +124,14 @@ async function start() {
   initSidebar();
   wireKeys();
   wireButtons();
+  wireAccount();
   closeChat();
-  window.addEventListener("hashchange", () => guarded(route));
   await guarded(checkHealth);
+  if (!(await signIn())) {
+    document.body.dataset.ready = "true";
+    return;
+  }
+  window.addEventListener("hashchange", () => guarded(route));
   await Promise.all([guarded(loadModels), guarded(() => loadChats(true))]);
   await guarded(route);
   document.body.dataset.ready = "true";

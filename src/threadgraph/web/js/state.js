@@ -10,6 +10,8 @@ export const state = {
   maxReplyTokens: null, // a reply with this many tokens hit the length limit
   streaming: null, // {replyId, controller, stopping} while a reply is being written
   opening: null, // a promise while "New chat" is making and opening a chat
+  auth: "local", // how people sign in (GET /health): "local" (nobody) or "accounts"
+  account: null, // the signed-in person (AccountPublic), accounts mode only
 };
 
 export const actions = {
