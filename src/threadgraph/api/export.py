@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Response
 
 from threadgraph.api.deps import StoreDep, UserIdDep
 from threadgraph.errors import InvalidInput
-from threadgraph.services.export import FORMATS, MEDIA_TYPES, Exporter
+from threadgraph.services.export import FORMATS, MEDIA_TYPES, SCOPES, Exporter
 
 router = APIRouter(prefix="/api", tags=["export"])
 
+SCOPE = {"enum": list(SCOPES)}
 EXTENSIONS = {"graphml": "graphml", "gexf": "gexf", "json": "json", "cypher": "cypher"}
 
 
@@ -23,9 +24,11 @@ EXTENSIONS = {"graphml": "graphml", "gexf": "gexf", "json": "json", "cypher": "c
 def export(
     store: StoreDep,
     user_id: UserIdDep,
-    scope: Annotated[str, Query(description="chat, topic or all")] = "all",
-    id: Annotated[str | None, Query(description="the chat's or topic's id")] = None,
-    format: Annotated[str, Query(description=" | ".join(FORMATS))] = "json",
+    scope: Annotated[str, Query(description="chat, topic or all", json_schema_extra=SCOPE)] = "all",
+    id: Annotated[
+        str | None, Query(description="the chat's or topic's id (scope chat or topic)")
+    ] = None,
+    format: Annotated[str, Query(json_schema_extra={"enum": list(FORMATS)})] = "json",
     embeddings: bool = False,
 ) -> Response:
     if format not in FORMATS:

@@ -17,6 +17,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from threadgraph.api.openapi_links import add_links
+
 ERROR_SCHEMA = "Error"
 
 
@@ -41,7 +43,8 @@ def _errors_of(path: str, method: str, operation: dict[str, Any]) -> dict[str, s
         errors["429"] = "Too many requests with this API key: wait Retry-After seconds"
     if path.startswith("/api/admin/"):
         errors["403"] = "Only an admin manages accounts"
-    if "{" in path:
+    names = {p.get("name", "") for p in operation.get("parameters", [])}
+    if "{" in path or any(n == "id" or n.endswith("_id") for n in names):
         errors["404"] = "No such object of yours (another person's is not found either)"
     if path.startswith("/api/") and method in WRITES:
         errors["409"] = "The write clashes with what is stored"
@@ -74,14 +77,10 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = document_errors(
-                get_openapi(
-                    title=app.title,
-                    version=app.version,
-                    summary=app.summary,
-                    routes=app.routes,
-                )
+            made = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
             )
+            app.openapi_schema = add_links(document_errors(made))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
