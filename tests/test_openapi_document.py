@@ -71,23 +71,32 @@ def test_links_hand_the_ids_of_one_answer_to_the_next_operation(client: TestClie
         if "{chat_id}" in path
         for op in ops.values()
     }
-    assert {link["operationId"] for link in made.values()} == chat_ops
+    search = paths["/api/search"]["get"]["operationId"]
+    assert {link["operationId"] for link in made.values()} == chat_ops | {
+        search,
+        paths["/api/export"]["get"]["operationId"],
+        paths["/api/graph"]["get"]["operationId"],
+    }
+    assert made[f"{search}.chat_id"]["parameters"] == {"query.chat_id": "$response.body#/id"}
+    made = {k: v for k, v in made.items() if v["operationId"] in chat_ops}
     assert all(link["parameters"] == {"chat_id": "$response.body#/id"} for link in made.values())
     turn = paths["/api/chats/{chat_id}/messages"]["post"]["responses"]["200"]["links"]
     edit = paths["/api/messages/{message_id}/edit"]["post"]["operationId"]
     assert turn[f"{edit}.prompt_id"]["parameters"] == {"message_id": "$response.body#/prompt/id"}
     topics = paths["/api/topics"]["get"]["responses"]["200"]["links"]
-    assert [link["parameters"] for link in topics.values()] == [
-        {"topic_id": "$response.body#/0/id"}
-    ]
+    assert {tuple(link["parameters"].items()) for link in topics.values()} == {
+        (("topic_id", "$response.body#/0/id"),),
+        (("query.id", "$response.body#/0/id"),),
+    }
     # Every link names an operation that exists, and a parameter it takes.
     operations = {op["operationId"]: path for path, ops in paths.items() for op in ops.values()}
     for ops in paths.values():
         for op in ops.values():
             for response in op["responses"].values():
                 for link in response.get("links", {}).values():
-                    (name,) = link["parameters"]
-                    assert "{" + name + "}" in operations[link["operationId"]]
+                    ((name, _),) = link["parameters"].items()
+                    path = operations[link["operationId"]]
+                    assert "{" + name + "}" in path or name.startswith("query.")
 
 
 def test_a_method_the_path_does_not_have_is_a_405_naming_those_it_has(client: TestClient) -> None:

@@ -34,6 +34,12 @@ SOURCES: dict[tuple[str, str, str], dict[str, str]] = {
 # A prompt's id is a message id too, and the only one ``edit`` takes.
 ALIASES = {"prompt_id": "message_id"}
 
+# Query parameters that take an id handed out above: (path, its parameter) per kind.
+QUERY_TARGETS: dict[str, list[tuple[str, str]]] = {
+    "chat_id": [("/api/search", "chat_id"), ("/api/export", "id"), ("/api/graph", "id")],
+    "topic_id": [("/api/export", "id")],
+}
+
 
 def _targets(paths: dict[str, Any], parameter: str) -> list[tuple[str, dict[str, Any]]]:
     """Every operation whose path takes ``parameter``."""
@@ -60,5 +66,11 @@ def add_links(schema: dict[str, Any]) -> dict[str, Any]:
                 links[f"{operation['operationId']}.{name}"] = {
                     "operationId": operation["operationId"],
                     "parameters": {parameter: expression},
+                }
+            for target_path, query in QUERY_TARGETS.get(name, []):
+                operation = paths[target_path]["get"]
+                links[f"{operation['operationId']}.{name}"] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {f"query.{query}": expression},
                 }
     return schema
