@@ -37,7 +37,7 @@ ERROR_TYPES = {400: "invalid_request_error", 404: "not_found_error", 409: "confl
 
 class ChatMessageIn(BaseModel):
     model_config = ConfigDict(extra="allow")  # name, tool_calls...: accepted, not used
-    role: str
+    role: str = Field(json_schema_extra={"enum": ["system", "user", "assistant"]})
     content: str | list[dict[str, Any]] | None = None
 
     def text(self) -> str:
@@ -55,7 +55,10 @@ class ChatCompletionRequest(BaseModel):
     # OpenAI clients send many sampling fields (temperature, top_p, n, user...): accepted.
     model_config = ConfigDict(extra="allow")
     model: str = Field(description="A model from GET /v1/models")
-    messages: list[ChatMessageIn]
+    messages: list[ChatMessageIn] = Field(
+        description="At least one; the last is the user's (it is what gets answered)",
+        json_schema_extra={"minItems": 1},
+    )
     stream: bool = False
     stream_options: dict[str, Any] | None = None
     threadgraph: ThreadgraphOptions = Field(default_factory=ThreadgraphOptions)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from threadgraph.api.deps import SearchDep, UserIdDep
 from threadgraph.api.schemas import NON_BLANK, MessagePublic
 from threadgraph.models import Role
+from threadgraph.services.search import MAX_QUERY_CHARS
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -38,7 +39,11 @@ def search(
     user_id: UserIdDep,
     service: SearchDep,
     q: Annotated[
-        str, Query(description="Words or a question", json_schema_extra={"pattern": NON_BLANK})
+        str,
+        Query(
+            description="Words or a question",
+            json_schema_extra={"pattern": NON_BLANK, "maxLength": MAX_QUERY_CHARS},
+        ),
     ],
     chat_id: str | None = None,
     role: str | None = Query(
