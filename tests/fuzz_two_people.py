@@ -68,7 +68,8 @@ TOLERATED: dict[str, tuple[str, ...]] = {
     "POST /api/chats/{chat_id}/messages": ("is not a message of this chat",),
     "POST /api/chats/{chat_id}/context": ("is not a message of this chat",),
     "POST /api/import": ("",),  # whether a file is an export of a known format
-    "POST /v1/chat/completions": ("the last message must be the user's",),
+    # The last message is the user's, with some text (a list of parts may hold none).
+    "POST /v1/chat/completions": ("the last message must be the user's", "content is empty"),
 }
 
 

@@ -43,8 +43,10 @@ def _errors_of(path: str, method: str, operation: dict[str, Any]) -> dict[str, s
         errors["429"] = "Too many requests with this API key: wait Retry-After seconds"
     if path.startswith("/api/admin/"):
         errors["403"] = "Only an admin manages accounts"
-    names = {p.get("name", "") for p in operation.get("parameters", [])}
-    if "{" in path or any(n == "id" or n.endswith("_id") for n in names):
+    # An id in the path or query, or the chat a /v1 call records into (its header).
+    names = {p.get("name", "").lower() for p in operation.get("parameters", [])}
+    ids = any(n == "id" or n.endswith("_id") or n == "x-threadgraph-chat" for n in names)
+    if "{" in path or ids:
         errors["404"] = "No such object of yours (another person's is not found either)"
     if path.startswith("/api/") and method in WRITES:
         errors["409"] = "The write clashes with what is stored"

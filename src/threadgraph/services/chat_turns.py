@@ -238,7 +238,9 @@ class ChatTurns:
 
     def _model_choice(self, asked: str | None) -> ModelChoice:
         """Which model answers: the one asked for, else the replaced reply's, else the
-        chat's, else the default. The store applies it inside the turn's transaction."""
+        chat's, else the default. The store applies it inside the turn's transaction.
+        One asked for by name must be on offer (a 400 here, before anything is stored)."""
+        self.catalog.check_offered(asked)
 
         def choose(chat: Chat, replaced: Message | None) -> str:
             earlier = replaced.model if replaced is not None else None

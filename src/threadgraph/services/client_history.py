@@ -48,6 +48,7 @@ class ClientHistory:
     ) -> ClientTurn:
         """Record the resent ``messages`` (role, content) and start the reply to the last."""
         _check(messages)
+        self._turns.catalog.check_offered(model)  # before the history is written
         *history, (_, prompt) = messages
         if chat_id is not None:
             chat_id = self._store.get_chat(user_id, chat_id).id
