@@ -39,6 +39,7 @@ NON_BLANK = r"\S"  # some text that is not only white space (a title, a model, a
 # A message: some text that is not only white space, and no NUL character.
 MESSAGE_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
 UUID: dict[str, Any] = {"format": "uuid"}
+ON_OFFER = "one that GET /api/models lists (another is a 400)"
 
 
 def text_field(description: str | None = None, pattern: str = NON_BLANK) -> Any:
@@ -57,13 +58,13 @@ def message_text() -> Any:
 
 class ChatCreate(RequestBody):
     title: str | None = text_field("Left out: titled after the first exchange")
-    model: str | None = text_field("Default model for this chat's replies")
+    model: str | None = text_field("Default model for this chat's replies; " + ON_OFFER)
     id: str | None = id_field("A client-made UUID, for safe retries")
 
 
 class ChatUpdate(RequestBody):
     title: str | None = text_field()
-    model: str | None = text_field()
+    model: str | None = text_field(ON_OFFER)
     head_id: str | None = id_field(
         "Show another branch: HEAD moves here, or to the newest leaf below it (a message "
         "of this chat: any other id is a 400)"
@@ -180,13 +181,13 @@ class MessageCreate(RequestBody):
         "Default: the chat's HEAD (a message of this chat: any other id is a 400)"
     )
     id: str | None = id_field("A client-made UUID: retries are safe")
-    model: str | None = text_field("Default: the chat's model")
+    model: str | None = text_field("Default: the chat's model; " + ON_OFFER)
     stream: bool = Field(default=True, description="Server-sent events, or JSON at the end")
     context: ContextKnobs | None = None
 
 
 class RegenerateRequest(RequestBody):
-    model: str | None = text_field()
+    model: str | None = text_field(ON_OFFER)
     stream: bool = True
 
 
@@ -214,7 +215,7 @@ class ModelList(BaseModel):
 
 class EditRequest(RequestBody):
     content: str = message_text()
-    model: str | None = text_field()
+    model: str | None = text_field(ON_OFFER)
     stream: bool = True
 
 
