@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     # Retry-After beyond it.
     key_rate_per_second: float = Field(default=20.0, ge=0)
     key_burst: int = Field(default=100, ge=1)
+    # Per person (accounts mode): replies written at once in one process (0: no limit); a
+    # turn beyond it is a 429 with Retry-After, and nothing of it is stored.
+    max_live_replies_per_person: int = Field(default=4, ge=0)
     port: int = 8000
     local_user_id: str = "00000000-0000-4000-8000-000000000001"
     local_user_name: str = "local"

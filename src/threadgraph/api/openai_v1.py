@@ -25,14 +25,19 @@ from threadgraph.api.deps import CatalogDep, ClientHistoryDep, SettingsDep, Turn
 from threadgraph.api.errors import status_for
 from threadgraph.api.streaming import KEEP_ALIVE, follow_events
 from threadgraph.config import Settings
-from threadgraph.errors import ThreadgraphError
+from threadgraph.errors import RateLimited, ThreadgraphError
 from threadgraph.models import Message, Status
 from threadgraph.services.live_replies import LiveReply
 from threadgraph.services.reply_events import Delta, Failed, Outcome, ReplyEvent, Started
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 
-ERROR_TYPES = {400: "invalid_request_error", 404: "not_found_error", 409: "conflict_error"}
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    404: "not_found_error",
+    409: "conflict_error",
+    429: "rate_limit_error",
+}
 
 
 class ChatMessageIn(BaseModel):
@@ -96,7 +101,9 @@ def chat_completions(
             memory=memory,
         )
     except ThreadgraphError as error:
-        return openai_error(status_for(error), error.message, error.code)
+        # Too many replies at once: say when to try again, as every 429 does.
+        wait = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else None
+        return openai_error(status_for(error), error.message, error.code, wait)
     reply = sent.turn.reply
     headers = {"X-Threadgraph-Chat": reply.chat_id, "X-Threadgraph-Reply": reply.id}
     usage = bool((body.stream_options or {}).get("include_usage"))

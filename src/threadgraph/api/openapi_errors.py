@@ -40,7 +40,10 @@ def _errors_of(path: str, method: str, operation: dict[str, Any]) -> dict[str, s
         errors["400"] = "A malformed body or parameter, or a request that breaks a rule"
     if path.startswith(("/api/", "/v1/")):
         errors["401"] = "Not signed in (accounts mode): no key, or a wrong, revoked or expired one"
-        errors["429"] = "Too many requests with this API key: wait Retry-After seconds"
+        errors["429"] = (
+            "Too many requests with this API key, or (a turn) too many replies of yours being "
+            "written at once: wait Retry-After seconds"
+        )
     if path.startswith("/api/admin/"):
         errors["403"] = "Only an admin manages accounts"
     # An id in the path or query, or the chat a /v1 call records into (its header).

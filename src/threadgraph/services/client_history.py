@@ -49,25 +49,29 @@ class ClientHistory:
         """Record the resent ``messages`` (role, content) and start the reply to the last."""
         _check(messages)
         self._turns.catalog.check_offered(model)  # before the history is written
-        *history, (_, prompt) = messages
-        if chat_id is not None:
-            chat_id = self._store.get_chat(user_id, chat_id).id
-        match = self._store.history_match(user_id, history, chat_id) if history else None
-        parent: str | None = None
-        if match is not None:
-            chat_id, parent = match.chat_id, match.message_id
-            history = history[match.matched :]
-        elif chat_id is None:
-            first = next(content for role, content in messages if role == Role.USER)
-            chat_id = self._store.create_chat(user_id, title=_title(first)).id
-        for role, content in history:
-            new = NewMessage(Role(role), content)
-            parent = self._store.append_message(user_id, chat_id, new, parent).message.id
-        options = self._assembler.options(memory=memory)
-        turn, live = self._turns.send(
-            user_id, chat_id, prompt, parent_id=parent, model=model, options=options
-        )
-        return ClientTurn(turn, live, match.matched if match is not None else 0)
+        slot = self._turns.slots.take(user_id)  # likewise: over the limit, nothing is written
+        try:
+            *history, (_, prompt) = messages
+            if chat_id is not None:
+                chat_id = self._store.get_chat(user_id, chat_id).id
+            match = self._store.history_match(user_id, history, chat_id) if history else None
+            parent: str | None = None
+            if match is not None:
+                chat_id, parent = match.chat_id, match.message_id
+                history = history[match.matched :]
+            elif chat_id is None:
+                first = next(content for role, content in messages if role == Role.USER)
+                chat_id = self._store.create_chat(user_id, title=_title(first)).id
+            for role, content in history:
+                new = NewMessage(Role(role), content)
+                parent = self._store.append_message(user_id, chat_id, new, parent).message.id
+            options = self._assembler.options(memory=memory)
+            turn, live = self._turns.send(
+                user_id, chat_id, prompt, parent_id=parent, model=model, options=options, slot=slot
+            )
+            return ClientTurn(turn, live, match.matched if match is not None else 0)
+        finally:
+            slot.release_unless_handed_over()
 
 
 def _check(messages: list[tuple[str, str]]) -> None:
