@@ -67,6 +67,12 @@ TOLERATED: dict[str, tuple[str, ...]] = {
     "PATCH /api/chats/{chat_id}": ("is not a message of this chat",),
     "POST /api/chats/{chat_id}/messages": ("is not a message of this chat",),
     "POST /api/chats/{chat_id}/context": ("is not a message of this chat",),
+    # Which role the message has (schemathesis' own inferred links take any message).
+    "POST /api/messages/{message_id}/edit": ("only a prompt (a user message) can be edited",),
+    "POST /api/messages/{message_id}/regenerate": (
+        "only a reply (an assistant message) can be regenerated",
+        "only a prompt (a user message) can be answered again",
+    ),
     "POST /api/import": ("",),  # whether a file is an export of a known format
     # The last message is the user's, with some text (a list of parts may hold none).
     "POST /v1/chat/completions": ("the last message must be the user's", "content is empty"),

@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from threadgraph.api.schemas import NON_BLANK
+
 
 def parameter(spec: dict[str, Any], path: str, name: str) -> dict[str, Any]:
     for found in spec["paths"][path]["get"]["parameters"]:
@@ -25,7 +27,9 @@ def test_the_rules_of_parameters_and_bodies_are_in_the_document(client: TestClie
     assert parameter(spec, "/api/export", "format")["enum"] == ["graphml", "gexf", "json", "cypher"]
     assert parameter(spec, "/api/search", "role")["enum"] == ["system", "user", "assistant"]
     q = parameter(spec, "/api/search", "q")
-    assert q["pattern"] == r"\S"
+    assert q["pattern"] == NON_BLANK
+    assert all(re.search(NON_BLANK, t) for t in ("a", " a ", "\ufeff"))
+    assert not any(re.search(NON_BLANK, t) for t in ("", " \t\n", "\x1f\x1c", "\x85\xa0"))
     assert next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")[
         "required"
     ]
@@ -35,7 +39,7 @@ def test_the_rules_of_parameters_and_bodies_are_in_the_document(client: TestClie
     content = bodies["MessageCreate"]["properties"]["content"]["pattern"]
     assert re.search(content, "hello")
     assert re.search(content, "  a\n")
-    assert not any(re.search(content, bad) for bad in ("", "  \n\t", "a\x00b"))
+    assert not any(re.search(content, bad) for bad in ("", "  \n\t", "a\x00b", "\x1f"))
     assert bodies["ChatCreate"]["properties"]["id"]["format"] == "uuid"
     assert bodies["ChatUpdate"]["properties"]["head_id"]["format"] == "uuid"
 
@@ -83,6 +87,7 @@ def test_links_hand_the_ids_of_one_answer_to_the_next_operation(client: TestClie
     turn = paths["/api/chats/{chat_id}/messages"]["post"]["responses"]["200"]["links"]
     edit = paths["/api/messages/{message_id}/edit"]["post"]["operationId"]
     assert turn[f"{edit}.prompt_id"]["parameters"] == {"message_id": "$response.body#/prompt/id"}
+    assert f"{edit}.message_id" not in turn  # a reply is not edited
     topics = paths["/api/topics"]["get"]["responses"]["200"]["links"]
     assert {tuple(link["parameters"].items()) for link in topics.values()} == {
         (("topic_id", "$response.body#/0/id"),),

@@ -61,8 +61,8 @@ def add_links(schema: dict[str, Any]) -> dict[str, Any]:
         for name, expression in handed_out.items():
             parameter = ALIASES.get(name, name)
             for target_path, operation in _targets(paths, parameter):
-                if name == "prompt_id" and not target_path.endswith("/edit"):
-                    continue  # a reply's id already reaches the others
+                if (name == "prompt_id") != target_path.endswith("/edit"):
+                    continue  # only a prompt is edited; a reply's id reaches the others
                 links[f"{operation['operationId']}.{name}"] = {
                     "operationId": operation["operationId"],
                     "parameters": {parameter: expression},

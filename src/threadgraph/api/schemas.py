@@ -35,9 +35,12 @@ class RequestBody(BaseModel):
 
 # Rules the services check, written into the OpenAPI document so that a client (and
 # schemathesis) knows them: the services keep their own checks and messages.
-NON_BLANK = r"\S"  # some text that is not only white space (a title, a model, a query)
+# Some text that is not only white space (a title, a model, a query). "White space" is
+# Python's (str.split, str.strip), which counts U+001C..U+001F and U+0085 too; JSON
+# Schema's \s (ECMA) does not, so they are named.
+NON_BLANK = r"[^\s\x1c-\x1f\x85]"
 # A message: some text that is not only white space, and no NUL character.
-MESSAGE_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+MESSAGE_TEXT = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
 UUID: dict[str, Any] = {"format": "uuid"}
 ON_OFFER = "one that GET /api/models lists (another is a 400)"
 
