@@ -5,21 +5,24 @@
 - ``GET /health/ready``: 200 once the models a turn needs are loaded and Neo4j answers,
   else 503 with the reason (a readiness probe: send no traffic before it says yes).
 - ``GET /health``: the details (Neo4j, schema version, models, which instance answered),
-  200 when ready, else 503.
+  200 when ready, else 503. With accounts, only to a signed-in caller: anyone else gets
+  the status alone (``{"status": "ok"}``), with the same code; versions, the instance and
+  the database's address tell an outsider what to attack.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from threadgraph import __version__
-from threadgraph.api.deps import SettingsDep, StoreDep, WarmUpDep
+from threadgraph.api.deps import ServicesDep, SettingsDep, StoreDep, WarmUpDep, get_caller
 from threadgraph.config import Settings
 from threadgraph.errors import ThreadgraphError
 from threadgraph.services.warm_up import WarmUp
 from threadgraph.store import Neo4jStore
+from threadgraph.wiring import Services
 
 router = APIRouter(tags=["health"])
 
@@ -48,6 +51,12 @@ class Health(BaseModel):
     instance: str
     neo4j: Neo4jHealth
     models: ModelsHealth
+
+
+class HealthStatus(BaseModel):
+    """/health to a caller who is not signed in (accounts mode): the status alone."""
+
+    status: str
 
 
 class Liveness(BaseModel):
@@ -89,8 +98,15 @@ def _models_problem(models: ModelsHealth) -> str | None:
     return None
 
 
-@router.get("/health", response_model=Health, responses={503: {"model": Health}})
-def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONResponse:
+@router.get(
+    "/health",
+    response_model=Health | HealthStatus,
+    responses={503: {"model": Health | HealthStatus}},
+)
+def health(
+    request: Request, warm_up: WarmUpDep, store: StoreDep, services: ServicesDep
+) -> JSONResponse:
+    settings = services.settings
     neo4j = _neo4j(store, settings)
     models = _models(warm_up)
     if not neo4j.connected or models.error:
@@ -99,6 +115,9 @@ def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONRe
         status = "starting"
     else:
         status = "ok"
+    code = 200 if status == "ok" else 503
+    if not _signed_in(request, services):
+        return JSONResponse(HealthStatus(status=status).model_dump(), status_code=code)
     body = Health(
         status=status,
         version=__version__,
@@ -106,7 +125,19 @@ def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONRe
         neo4j=neo4j,
         models=models,
     )
-    return JSONResponse(body.model_dump(), status_code=200 if status == "ok" else 503)
+    return JSONResponse(body.model_dump(), status_code=code)
+
+
+def _signed_in(request: Request, services: Services) -> bool:
+    """Whether the caller may see the details: always in local mode; with accounts, a
+    caller whose key or session is good (as ``get_caller`` decides for every route)."""
+    if not services.settings.accounts:
+        return True
+    try:
+        get_caller(request, services)
+    except ThreadgraphError:  # no key, a wrong one, or over its rate
+        return False
+    return True
 
 
 @router.get("/health/live", response_model=Liveness)
