@@ -155,6 +155,10 @@ class Settings(BaseSettings):
     max_title_chars: int = 200
     # Largest export file (or JSON inside a zip) an import reads; larger ones get 413.
     import_max_bytes: int = 512 * 1024 * 1024
+    # Largest request body (any route but the import, which may be import_max_bytes and
+    # a little more): beyond it a 413 as the body arrives, before it is kept anywhere.
+    # A message is at most max_message_chars; /v1 resends the whole conversation.
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     # Conversations written at once (each in its own transaction) while importing.
     import_workers: int = 4
 

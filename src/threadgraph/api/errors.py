@@ -91,12 +91,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if error.status_code == 404 else "http_error"
+        code = {404: "not_found", 413: "too_large"}.get(error.status_code, "http_error")
+        message = str(error.detail)
         headers = dict(error.headers or {})
         allowed = allowed_methods(request) if error.status_code == 405 else None
         if allowed:  # say which methods the path has (RFC 9110: Allow)
             headers["Allow"] = allowed
-        return JSONResponse(error_body(code, str(error.detail)), error.status_code, headers=headers)
+        return JSONResponse(error_body(code, message), error.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, error: Exception) -> JSONResponse:
