@@ -4,9 +4,10 @@
         [--warm-up N]   # the server's start-up warm-up first (default: as configured)
     .venv/bin/python -m bench.context_assembly --again   # the last store, nothing written
 
-The asking person owns 10% of the messages (in chats of 10 exchanges), the rest belong
-to others; the asking chat's branch is 50 messages deep. Vectors are random unit vectors
-(quality is bench/retrieval_eval's business; the index does the same work). The prompt's
+The asking person owns 10% of the messages (imported conversations of 20 messages, with
+edits and regenerations), the rest belong to others; the asking chat's branch is 50
+messages deep. Vectors are random unit vectors (quality is bench/retrieval_eval's
+business; the index does the same work). The prompt's
 embedding is timed on its own; assembly is timed with the embedding already made.
 
 Before timing, the same warm-up a starting server runs (services/warm_up.py: the newest
@@ -17,16 +18,19 @@ prompt's context, assembled N times; here another person's) is run and timed;
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 
 from bench import store_extras
 from bench.harness import bench_neo4j, percentiles
+from bench.import_throughput import generate
 from threadgraph.config import Settings
 from threadgraph.embeddings.local import shared_counter, shared_embedder
 from threadgraph.models import NewMessage, Role
 from threadgraph.rules import new_id
 from threadgraph.services.context import ContextAssembler
+from threadgraph.services.imports.service import Importer
 from threadgraph.services.warm_up import warm_context
 from threadgraph.store import Neo4jStore
 
@@ -57,16 +61,30 @@ def sentence(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(20))
 
 
-def grow(store: Neo4jStore, users: list[str], asker: str, count: int, rng: random.Random) -> None:
-    written = 0
-    while written < count:
-        owner = asker if rng.random() < 0.10 else rng.choice(users)
-        chat = store.create_chat(owner, "bench")
-        for i in range(20):
-            role = Role.USER if i % 2 == 0 else Role.ASSISTANT
-            new = NewMessage(role, sentence(rng), embedding=unit_vector(rng))
-            store.append_message(owner, chat.id, new)
-        written += 20
+def grow(
+    store: Neo4jStore,
+    settings: Settings,
+    users: list[str],
+    asker: str,
+    count: int,
+    rng: random.Random,
+) -> None:
+    """``count`` more messages, a tenth the asker's and the rest shared by the others, as
+    imported ChatGPT conversations of 20 messages (with edits and regenerations: see
+    bench.import_throughput), one transaction per conversation; then random vectors.
+    Writing them one message per transaction took over 30 minutes for 100k here."""
+    importer = Importer(store, settings)
+    owners = [asker, *users]
+    share = count // len(owners)
+    for index, owner in enumerate(owners):
+        want = share if index else count - share * (len(owners) - 1)
+        export = generate(want, per_chat=20, seed=rng.randrange(1 << 30))
+        summary = importer.run(owner, json.dumps(export).encode(), "chatgpt")
+        if summary.skipped:
+            raise SystemExit(f"import skipped conversations: {summary.skipped}")
+    while batch := store.messages_missing_embeddings(2000):
+        store.set_embeddings([(row.id, unit_vector(rng)) for row in batch])
+    store.await_indexes()
 
 
 def time_assembly(
@@ -128,7 +146,7 @@ def main() -> None:
         total = 50
         for size in sorted(args.sizes):
             started = time.perf_counter()
-            grow(store, users, asker, size - total, rng)
+            grow(store, settings, users, asker, size - total, rng)
             total = size
             print(f"{size:>7} messages (written in {time.perf_counter() - started:.0f} s)")
             time_assembly(assembler, asker, asking.id, head, args.reads, args.warm_up)

@@ -2,14 +2,16 @@
 then many streamed turns at once.
 
     .venv/bin/python -m bench.load [--clients 50] [--seconds 20] [--chats 30] [--streams 50]
-                                   [--retries 200] [--workers 1,2]
+                                   [--retries 200] [--workers 1,2] [--generator wrk|python]
 
 A real server process (uvicorn) on a real Neo4j, with the fake OpenAI-compatible model
 from the tests. The load comes from an asyncio generator over httpx in this process (one
 connection per client, each sending its next request when the last one has answered):
-  reads    ``--clients`` clients for ``--seconds``, each alternating ``GET /api/chats``
-           and ``GET /api/chats/{id}`` (a chat and its branch) over ``--chats`` chats of
-           ``--turns`` exchanges; requests/s, p50/p95 per route, errors.
+  reads    with wrk (when installed; ``--generator``): each read route on its own,
+           ``--clients`` connections for ``--seconds``: the chat list, a chat with its
+           branch (over ``--chats`` chats of ``--turns`` exchanges), a search; requests/s,
+           p50/p95/p99, errors. With ``python``: ``--clients`` asyncio clients, each
+           alternating the chat list and a chat; requests/s, p50/p95 per route, errors.
   streams  ``--streams`` turns sent at once, each to fake-slow (40 words 0.1 s apart,
            a 4 s reply) in a chat of its own: time to the first word (p50/p95), the whole
            reply, errors (a status other than 200, an ``error`` event, no ``done``).
@@ -25,7 +27,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
+import subprocess
 import time
+from pathlib import Path
 
 import httpx
 
@@ -86,6 +91,32 @@ async def reads(url: str, chats: list[str], clients: int, seconds: float) -> Non
     )
     print(f"  GET /api/chats       {percentiles(samples['list'])}")
     print(f"  GET /api/chats/{{id}}  {percentiles(samples['chat'])}")
+
+
+def reads_wrk(url: str, chats: list[str], connections: int, seconds: float) -> None:
+    """Each read route on its own under wrk (a C load generator: far less of the two
+    cores than this process's asyncio clients), ``connections`` keep-alive connections
+    on two threads."""
+    script = Path(__file__).with_name("wrk_reads.lua")
+    routes = {
+        "GET /api/chats": ["/api/chats"],
+        "GET /api/chats/{id}": [f"/api/chats/{chat}" for chat in chats],
+        "GET /api/search?q=": [f"/api/search?q=question+{n}" for n in range(len(chats))],
+    }
+    for route, paths in routes.items():
+        command = [
+            "wrk", "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s",
+            "-s", str(script), url, "--", *paths,
+        ]  # fmt: skip
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        line = next(x for x in out.splitlines() if x.startswith("threadgraph: "))
+        f = dict(pair.split("=") for pair in line.split()[1:])
+        errors = sum(int(f[k]) for k in ("non2xx", "connect", "read", "write", "timeout"))
+        print(
+            f"  {route:<20} wrk {connections} connections: "
+            f"{int(f['requests']) / float(f['seconds']):.0f} requests/s, p50 {f['p50']} ms, "
+            f"p95 {f['p95']} ms, p99 {f['p99']} ms, {errors} errors; {load_average()}"
+        )
 
 
 async def streamed_turn(
@@ -159,6 +190,12 @@ def main() -> None:
         default="1",
         help="server processes, or a list to compare side by side in one run: 1,2",
     )
+    parser.add_argument(
+        "--generator",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="the read load's generator (default: wrk when installed: apt-get install wrk)",
+    )
     args = parser.parse_args()
 
     # The background warm-up would run its assemblies during the measurement.
@@ -168,7 +205,9 @@ def main() -> None:
         with served_with_fake_model(workers) as url:
             chats = make_chats(url, args.chats, args.turns)
             print(f"{len(chats)} chats of {args.turns} exchanges; {load_average()}")
-            if args.clients > 0:
+            if args.clients > 0 and args.generator == "wrk":
+                reads_wrk(url, chats, args.clients, args.seconds)
+            elif args.clients > 0:
                 asyncio.run(reads(url, chats, args.clients, args.seconds))
             if args.streams > 0:
                 asyncio.run(streams(url, args.streams))

@@ -103,7 +103,7 @@ def import_person(store: Neo4jStore, settings: Settings, count: int) -> None:
     rng = random.Random(11)
     started = time.perf_counter()
     while batch := store.messages_missing_embeddings(2000):
-        store.set_embeddings([(message_id, unit_vector(rng)) for message_id, _ in batch])
+        store.set_embeddings([(row.id, unit_vector(rng)) for row in batch])
     store.await_indexes()
     print(f"random vectors set and indexed in {time.perf_counter() - started:.0f} s")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from tests.synthetic_history import ACK, person_history
 from threadgraph.context_knobs import ContextOptions
+from threadgraph.embeddings.message_text import text_to_embed
 from threadgraph.models import NewMessage, Role
 from threadgraph.ports import Embedder
 from threadgraph.rules import new_id
@@ -66,8 +67,10 @@ def seed_person(
     # ties by insertion order, so facts written first would win ties they did not earn.
     order = list(range(len(texts)))
     random.Random(seed).shuffle(order)
-    vectors = embedder.embed([*texts, ACK])
-    ack_vector = vectors[-1]
+    vectors = embedder.embed(texts)
+    # Each reply's vector is made as the product makes it: the reply, then the prompt it
+    # answers (embeddings/message_text.py). Each chat's prompt answers nothing.
+    reply_vectors = embedder.embed([text_to_embed(ACK, text) for text in texts])
     answers = []
     for i in order:
         text = texts[i]
@@ -76,7 +79,7 @@ def seed_person(
             user, chat.id, NewMessage(Role.USER, text, embedding=vectors[i])
         ).message
         reply = store.append_message(
-            user, chat.id, NewMessage(Role.ASSISTANT, ACK, embedding=ack_vector)
+            user, chat.id, NewMessage(Role.ASSISTANT, ACK, embedding=reply_vectors[i])
         ).message
         for topic in extract_topics(embedder, text, ACK) if topics else []:
             store.link_topic(

@@ -54,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
 
     embeddings = commands.add_parser("embeddings", help="manage message embeddings")
-    embeddings.add_argument("action", choices=["backfill"])
+    embeddings.add_argument(
+        "action",
+        choices=["backfill", "rebuild"],
+        help="backfill: embed messages without a vector; rebuild: make every vector again",
+    )
     embeddings.add_argument("--batch", type=int, default=64, help="messages per batch")
 
     importing = commands.add_parser("import", help="import chats exported from another app")
@@ -82,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return _export(settings, args)
         if args.command == "embeddings":
-            return _backfill(settings, args.batch)
+            return _backfill(settings, args.batch, rebuild=args.action == "rebuild")
         if args.command == "import":
             return _import(settings, args)
         if args.command == "users":
@@ -146,12 +150,13 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
-def _backfill(settings: Settings, batch: int) -> int:
-    """Embed every complete message that has no vector yet, in batches, with progress.
-    Safe to interrupt and run again: it only picks up what is still missing."""
+def _backfill(settings: Settings, batch: int, rebuild: bool = False) -> int:
+    """Embed every complete message that has no vector yet (or, with ``rebuild``, every
+    one again: for a store from before vectors were made of a message and the turn it
+    answers), in batches, with progress. Safe to interrupt and run again."""
     from tqdm import tqdm
 
-    from threadgraph.services.imports.enrich import embed_missing
+    from threadgraph.services.imports.enrich import embed_again, embed_missing
     from threadgraph.wiring import open_services
 
     _ensure_neo4j(settings)
@@ -159,10 +164,14 @@ def _backfill(settings: Settings, batch: int) -> int:
         store = services.store
         store.migrate()
         services.check_embedding_dimension()
-        missing = store.count_missing_embeddings()
-        with tqdm(total=missing, unit="msg", desc="embedding") as progress:
-            embed_missing(store, services.embedder, None, batch, progress.update)
-        print(f"embedded {missing} message(s)")
+        if rebuild:
+            with tqdm(unit="msg", desc="embedding again") as progress:
+                done = embed_again(store, services.embedder, None, batch, progress.update)
+        else:
+            done = store.count_missing_embeddings()
+            with tqdm(total=done, unit="msg", desc="embedding") as progress:
+                embed_missing(store, services.embedder, None, batch, progress.update)
+        print(f"embedded {done} message(s)")
     return 0
 
 

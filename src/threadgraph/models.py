@@ -137,6 +137,16 @@ class MemoryHit:
 
 
 @dataclass(frozen=True)
+class Unembedded:
+    """A stored message still without a vector, with the turn it answers (its vector is
+    made of both: embeddings/message_text.py)."""
+
+    id: str
+    content: str
+    answered: str | None
+
+
+@dataclass(frozen=True)
 class WarmUpSubject:
     """A stored prompt whose context the server assembles to warm up after a start."""
 
@@ -175,6 +185,8 @@ class ReplyEnd:
     prompt_tokens: int | None = None
     error: str | None = None
     embedding: list[float] | None = field(default=None, repr=False)
+    # The prompt's vector read with the turn it answers (None: keep the one it has).
+    prompt_embedding: list[float] | None = field(default=None, repr=False)
     used_context: list[ContextSource] = field(default_factory=list)
 
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from threadgraph.config import Settings
 from threadgraph.context_knobs import ContextOptions
+from threadgraph.embeddings.message_text import text_to_embed
 from threadgraph.errors import InvalidInput
 from threadgraph.models import NewMessage, Role
 from threadgraph.ports import Embedder
@@ -87,7 +88,7 @@ class AgentMemory:
         )
         for message in (heading, note):  # before the embedding is computed
             check_new_message(message, self._settings.max_message_chars)
-        vectors = self._embed([heading.content, note.content])
+        vectors = self._embed([heading.content, text_to_embed(note.content, heading.content)])
         if vectors:
             heading = replace(heading, embedding=vectors[0])
             note = replace(note, embedding=vectors[1])

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 
 from threadgraph.config import Settings
 from threadgraph.context_knobs import ContextOptions
+from threadgraph.embeddings.message_text import text_to_embed
 from threadgraph.errors import InvalidInput, ModelError, ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status, TurnStart
@@ -274,6 +275,25 @@ class ChatTurns:
             log.warning("embedding failed; the message is stored without one", exc_info=True)
             return None
 
+    def _vectors_at_end(
+        self, prompt: Message, context: AssembledContext, reply: str
+    ) -> tuple[list[float] | None, list[float] | None]:
+        """The reply's vector and the prompt's, each read with the turn it answers
+        (embeddings/message_text.py), in one call off the first token's path. The prompt
+        was stored with its own vector, the memory question's; it is replaced here when
+        the turn it answers is on the branch."""
+        answered = context.branch[-2] if len(context.branch) > 1 else None
+        texts = [text_to_embed(reply, prompt.content)] if reply.strip() else []
+        if answered is not None and answered.id == prompt.parent_id:
+            texts.append(text_to_embed(prompt.content, answered.content))
+        try:
+            vectors = self.embedder.embed(texts) if texts else []
+        except Exception:
+            log.warning("embedding failed; the reply is stored without one", exc_info=True)
+            return None, None
+        reply_vector = vectors.pop(0) if reply.strip() else None
+        return reply_vector, (vectors[0] if vectors else None)
+
     def _start(
         self,
         user_id: str,
@@ -352,8 +372,10 @@ class ChatTurns:
             status, error = Status.FAILED, f"internal error: {type(failure).__name__}"
 
         text = "".join(parts)
+        reply_vector, prompt_vector = self._vectors_at_end(turn.prompt, context, text)
         end = ReplyEnd(
-            embedding=self._embed(text) if text.strip() else None,
+            embedding=reply_vector,
+            prompt_embedding=prompt_vector,
             used_context=context.sources,
             content=text,
             status=status,

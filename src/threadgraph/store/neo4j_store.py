@@ -289,7 +289,7 @@ class Neo4jStore:
 
     warm_up_subject = _reading(retrieval.warm_up_subject)
     set_embeddings = _writing(retrieval.set_embeddings)
-
+    messages_to_embed_again = _reading(retrieval.embedded_after)
     messages_missing_embeddings = _reading(retrieval.missing_embeddings)
     count_missing_embeddings = _reading(retrieval.count_missing_embeddings)
 

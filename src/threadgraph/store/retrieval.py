@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from threadgraph.models import MemoryHit, Provenance, SearchHit, Turn, WarmUpSubject
+from threadgraph.models import MemoryHit, Provenance, SearchHit, Turn, Unembedded, WarmUpSubject
 from threadgraph.store import records
 from threadgraph.store.session import Tx
 
@@ -127,13 +127,19 @@ def warm_up_subject(tx: Tx) -> WarmUpSubject | None:
     )
 
 
-def missing_embeddings(tx: Tx, limit: int, user_id: str | None = None) -> list[tuple[str, str]]:
+def missing_embeddings(tx: Tx, limit: int, user_id: str | None = None) -> list[Unembedded]:
     """Complete messages without a vector: one person's, or everyone's with None."""
     if user_id is None:
         rows = tx.rows("retrieval.missing_embeddings", limit=limit)
     else:
         rows = tx.rows("retrieval.missing_embeddings_of", user_id=user_id, limit=limit)
-    return [(row["id"], row["content"]) for row in rows]
+    return [Unembedded(row["id"], row["content"], row["answered"]) for row in rows]
+
+
+def embedded_after(tx: Tx, after: str, limit: int, user_id: str | None = None) -> list[Unembedded]:
+    """The next ``limit`` complete messages by id after ``after``, vector or not."""
+    rows = tx.rows("retrieval.embedded_after", after=after, limit=limit, user_id=user_id)
+    return [Unembedded(row["id"], row["content"], row["answered"]) for row in rows]
 
 
 def count_missing_embeddings(tx: Tx, user_id: str | None = None) -> int:

@@ -137,6 +137,7 @@ def finish(tx: Tx, message_id: str, end: ReplyEnd) -> Message | None:
         prompt_tokens=end.prompt_tokens,
         error=end.error,
         embedding=end.embedding,
+        prompt_embedding=end.prompt_embedding,
         used_context=[
             {"id": u.message_id, "via": u.via, "score": u.score, "rank": u.rank}
             for u in end.used_context

@@ -123,10 +123,13 @@ RETURN m.user_id AS user_id, c.id AS chat_id, m.id AS message_id, m.content AS c
 LIMIT 1
 
 // name: missing_embeddings
+// With the turn each message answers: a message's vector is made of both
+// (embeddings/message_text.py).
 MATCH (m:Message)
 WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
-RETURN m.id AS id, m.content AS content
-LIMIT $limit
+WITH m LIMIT $limit
+OPTIONAL MATCH (m)-[:FOLLOWS]->(answered:Message)
+RETURN m.id AS id, m.content AS content, answered.content AS answered
 
 // name: count_missing_embeddings
 MATCH (m:Message)
@@ -142,11 +145,24 @@ RETURN u.via AS via, u.score AS score, u.rank AS rank, c.title AS chat_title, @m
 ORDER BY u.rank
 
 // name: missing_embeddings_of
-// One person's messages still without a vector (the import's embedding pass).
+// One person's messages still without a vector (the import's embedding pass), with the
+// turn each answers.
 MATCH (m:Message {user_id: $user_id})
 WHERE m.embedding IS NULL AND m.status = 'complete' AND m.content <> ''
-RETURN m.id AS id, m.content AS content
-LIMIT $limit
+WITH m LIMIT $limit
+OPTIONAL MATCH (m)-[:FOLLOWS]->(answered:Message)
+RETURN m.id AS id, m.content AS content, answered.content AS answered
+
+// name: embedded_after
+// Every complete message (one person's, or everyone's with a null $user_id) whose id
+// sorts after $after, in id order, with the turn each answers: `threadgraph embeddings
+// rebuild` walks the whole history with it to make every vector again.
+MATCH (m:Message)
+WHERE m.id > $after AND ($user_id IS NULL OR m.user_id = $user_id)
+  AND m.status = 'complete' AND m.content <> ''
+WITH m ORDER BY m.id LIMIT $limit
+OPTIONAL MATCH (m)-[:FOLLOWS]->(answered:Message)
+RETURN m.id AS id, m.content AS content, answered.content AS answered
 
 // name: count_missing_embeddings_of
 MATCH (m:Message {user_id: $user_id})

@@ -42,7 +42,12 @@ SET m.content = $content, m.status = $status, m.model = $model, m.tokens = $toke
 REMOVE m.owner, m.lease_until, m.stop_requested
 SET m.embedding = coalesce($embedding, m.embedding)
 SET c.updated_at = $now
+// The prompt's vector read with the turn it answers (embeddings/message_text.py),
+// computed with the reply's; null keeps the one it was stored with.
 WITH m
+OPTIONAL MATCH (m)-[:FOLLOWS]->(prompt:Message)
+SET prompt.embedding = coalesce($prompt_embedding, prompt.embedding)
+WITH DISTINCT m
 CALL (m) {
   UNWIND $used_context AS used
   MATCH (source:Message {id: used.id})

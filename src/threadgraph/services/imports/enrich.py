@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from threadgraph.embeddings.message_text import text_to_embed
+from threadgraph.models import Unembedded
 from threadgraph.ports import Embedder
 from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics_batch
 from threadgraph.store import Neo4jStore
@@ -33,11 +35,35 @@ def embed_missing(
         rows = store.messages_missing_embeddings(batch, user_id)
         if not rows:
             return done
-        vectors = embedder.embed([content for _, content in rows])
-        store.set_embeddings([(i, v) for (i, _), v in zip(rows, vectors, strict=True)])
+        _write_vectors(store, embedder, rows)
         done += len(rows)
         if step is not None:
             step(len(rows))
+
+
+def embed_again(
+    store: Neo4jStore,
+    embedder: Embedder,
+    user_id: str | None,
+    batch: int = 64,
+    step: Step | None = None,
+) -> int:
+    """Make every complete message's vector again, in id order (one person's, or
+    everyone's with None): for a store written before vectors were made of a message and
+    the turn it answers. Search and memory keep working meanwhile (each vector is
+    replaced, never removed)."""
+    done, after = 0, ""
+    while rows := store.messages_to_embed_again(after, batch, user_id):
+        _write_vectors(store, embedder, rows)
+        done, after = done + len(rows), rows[-1].id
+        if step is not None:
+            step(len(rows))
+    return done
+
+
+def _write_vectors(store: Neo4jStore, embedder: Embedder, rows: list[Unembedded]) -> None:
+    vectors = embedder.embed([text_to_embed(row.content, row.answered) for row in rows])
+    store.set_embeddings([(row.id, v) for row, v in zip(rows, vectors, strict=True)])
 
 
 def topics_for_imported(
