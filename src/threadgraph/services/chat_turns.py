@@ -104,8 +104,7 @@ class ChatTurns:
             retried = self._retried(user_id, chat_id, content, parent_id, message_id)
             if retried is not None:
                 return retried
-        slot = slot or self.slots.take(user_id)
-        try:
+        with self.slots.held(user_id, slot) as slot:
             embedding = self._embed(content)
             prompt = NewMessage(Role.USER, content, id=message_id, embedding=embedding)
             choice = self._model_choice(model)
@@ -115,8 +114,6 @@ class ChatTurns:
                 if live is not None or turn.reply.status is not Status.STREAMING:
                     return turn, live
             return turn, self._start(user_id, turn, embedding, slot, options)
-        finally:
-            slot.release_unless_handed_over()
 
     def _retried(
         self, user_id: str, chat_id: str, content: str, parent_id: str | None, message_id: str
@@ -169,26 +166,20 @@ class ChatTurns:
         self, user_id: str, message_id: str, model: str | None = None
     ) -> tuple[TurnStart, LiveReply]:
         """A new reply beside an existing one (also how a failed reply is retried)."""
-        slot = self.slots.take(user_id)
-        try:
+        with self.slots.held(user_id) as slot:
             turn = self.store.regenerate(user_id, message_id, self._model_choice(model))
             return turn, self._start(user_id, turn, self._embed(turn.prompt.content), slot)
-        finally:
-            slot.release_unless_handed_over()
 
     def edit(
         self, user_id: str, message_id: str, content: str, model: str | None = None
     ) -> tuple[TurnStart, LiveReply]:
         """A new version of a prompt beside the old one, and a reply to it."""
-        slot = self.slots.take(user_id)
-        try:
+        with self.slots.held(user_id) as slot:
             embedding = self._embed(content)
             turn = self.store.begin_edit(
                 user_id, message_id, content, self._model_choice(model), embedding
             )
             return turn, self._start(user_id, turn, embedding, slot)
-        finally:
-            slot.release_unless_handed_over()
 
     def stop(self, user_id: str, reply_id: str) -> bool:
         """Ask a reply being written to stop; it ends ``incomplete`` with what it has.
@@ -311,24 +302,8 @@ class ChatTurns:
             user_id, turn.prompt.chat_id, turn.prompt.id, turn.prompt.content, embedding, options
         )
         pool = self._local_pool if local else self._remote_pool
-        pool.submit(self._generate_in, slot.hand_over(), user_id, turn, model, context, live)
+        pool.submit(self._generate, user_id, turn, model, context, live, slot.hand_over())
         return live
-
-    def _generate_in(
-        self,
-        slot: ReplySlot,
-        user_id: str,
-        turn: TurnStart,
-        model: str,
-        context: AssembledContext,
-        live: LiveReply,
-    ) -> None:
-        """Write the reply; its slot goes back as it ends (before the enrichment that
-        follows), or however else this ends."""
-        try:
-            self._generate(user_id, turn, model, context, live, slot)
-        finally:
-            slot.release()
 
     def _generate(
         self,
@@ -384,10 +359,12 @@ class ChatTurns:
             prompt_tokens=usage.prompt_tokens if usage else None,
             error=error,
         )
-        final = self._finish(reply_id, end)
-        live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
-        self.live.close(reply_id)
-        slot.release()
+        try:
+            final = self._finish(reply_id, end)
+            live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
+            self.live.close(reply_id)
+        finally:  # the reply has ended: its slot goes back, before the enrichment below
+            slot.release()
         # Enrichment, off the hot path: the reader already has the whole reply.
         if status is Status.COMPLETE:
             self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model)

@@ -49,8 +49,8 @@ class ClientHistory:
         """Record the resent ``messages`` (role, content) and start the reply to the last."""
         _check(messages)
         self._turns.catalog.check_offered(model)  # before the history is written
-        slot = self._turns.slots.take(user_id)  # likewise: over the limit, nothing is written
-        try:
+        # Likewise the reply's slot: over the limit, nothing is written.
+        with self._turns.slots.held(user_id) as slot:
             *history, (_, prompt) = messages
             if chat_id is not None:
                 chat_id = self._store.get_chat(user_id, chat_id).id
@@ -70,8 +70,6 @@ class ClientHistory:
                 user_id, chat_id, prompt, parent_id=parent, model=model, options=options, slot=slot
             )
             return ClientTurn(turn, live, match.matched if match is not None else 0)
-        finally:
-            slot.release_unless_handed_over()
 
 
 def _check(messages: list[tuple[str, str]]) -> None:

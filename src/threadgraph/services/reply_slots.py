@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from threadgraph.errors import RateLimited
 
@@ -61,6 +63,16 @@ class ReplySlots:
                 )
             self._taken[user_id] += 1
         return ReplySlot(self, user_id)
+
+    @contextmanager
+    def held(self, user_id: str, taken: ReplySlot | None = None) -> Iterator[ReplySlot]:
+        """A slot (``taken``, or a new one) for the block that starts a reply: given back
+        at its end unless the reply got under way (``hand_over``)."""
+        slot = taken or self.take(user_id)
+        try:
+            yield slot
+        finally:
+            slot.release_unless_handed_over()
 
     def live(self, user_id: str) -> int:
         with self._lock:
