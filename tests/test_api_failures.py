@@ -53,13 +53,42 @@ def assert_failed_then_retry(
         ("fake-500", "answered 500: the fake model fell over"),
         ("fake-timeout", "timed out"),
         ("fake-garbage", "malformed"),
-        ("no-such-model", "answered 404"),
     ],
 )
 def test_upstream_failures(client: TestClient, model: str, reason: str) -> None:
     chat = client.post("/api/chats", json={}).json()
     events = failed_turn(client, chat["id"], model)
     assert_failed_then_retry(client, chat["id"], events, reason)
+
+
+def test_a_model_not_on_offer_is_a_400_and_nothing_is_stored(client: TestClient) -> None:
+    """Found by the fuzzer: a mistyped model name was stored with the prompt, failed
+    upstream and answered 502. It is the caller's mistake, told before anything is kept."""
+    chat = client.post("/api/chats", json={}).json()
+    asks = [
+        ("POST", f"/api/chats/{chat['id']}/messages", {"content": "hi", "model": "no-such-model"}),
+        ("POST", "/api/chats", {"model": "no-such-model"}),
+        ("PATCH", f"/api/chats/{chat['id']}", {"model": "no-such-model"}),
+    ]
+    for method, url, body in asks:
+        response = client.request(method, url, json=body)
+        assert response.status_code == 400, (url, response.text)
+        assert "'no-such-model' is not offered" in response.json()["error"]["message"]
+    assert client.get(f"/api/chats/{chat['id']}").json()["messages"] == []
+    assert client.get(f"/api/chats/{chat['id']}").json()["chat"]["model"] is None
+    turn = client.post(
+        f"/api/chats/{chat['id']}/messages", json={"content": "hi", "stream": False}
+    ).json()
+    again = client.post(
+        f"/api/messages/{turn['reply']['id']}/regenerate", json={"model": "no-such-model"}
+    )
+    assert again.status_code == 400
+    assert len(client.get(f"/api/messages/{turn['reply']['id']}/siblings").json()["messages"]) == 1
+    on_offer = client.post(
+        f"/api/chats/{chat['id']}/messages",
+        json={"content": "hi", "model": "fake-echo", "stream": False},
+    )
+    assert on_offer.status_code == 200
 
 
 def test_connection_refused(app_settings: Settings) -> None:

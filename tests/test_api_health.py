@@ -6,7 +6,9 @@ import socket
 
 from fastapi.testclient import TestClient
 
+from tests.accounts_helpers import new_person
 from tests.app_client import ready_client
+from threadgraph import __version__
 from threadgraph.config import Settings
 from threadgraph.store.migrations import latest_version, load_migrations
 
@@ -87,3 +89,30 @@ def test_openapi_documents_the_errors_the_api_really_gives(client: TestClient) -
     assert ready["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Readiness"
     }
+
+
+def test_with_accounts_only_a_signed_in_caller_sees_the_details(
+    accounts_client: TestClient,
+) -> None:
+    """Versions, the instance and the database's address are for people with an account;
+    anyone else learns the status alone (a load balancer needs no more)."""
+    person = new_person(accounts_client)
+    outsiders = [
+        accounts_client.get("/health"),
+        accounts_client.get("/health", headers={"Authorization": "Bearer tgk_not_a_key"}),
+        accounts_client.get("/health", headers={"Cookie": "tg_session=made-up"}),
+    ]
+    for answer in outsiders:
+        assert answer.status_code == 200
+        assert answer.json() == {"status": "ok"}
+        assert __version__ not in answer.text
+    inside = person.get("/health")
+    assert inside.status_code == 200
+    body = inside.json()
+    assert body["status"] == "ok"
+    assert body["version"] == __version__
+    assert body["instance"]
+    assert body["neo4j"]["connected"] is True
+    # Liveness and readiness stay open: probes carry no key.
+    assert accounts_client.get("/health/live").json() == {"status": "alive"}
+    assert accounts_client.get("/health/ready").json()["ready"] is True

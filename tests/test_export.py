@@ -150,6 +150,13 @@ def test_bad_export_requests(client: TestClient) -> None:
         "/api/export", params={"scope": "chat", "id": "00000000-0000-4000-8000-000000000099"}
     )
     assert missing.status_code == 404
+    # Found by the fuzzer: with scope=all the id went into the file's name, a header, and
+    # text a header cannot hold (non-Latin-1, control characters) was a 500.
+    for id in ["(╯°□°)╯︵ ┻━┻", "a\x00b", "x\r\nSet-Cookie: a=b"]:
+        whole = client.get("/api/export", params={"scope": "all", "id": id})
+        assert whole.status_code == 200, whole.text
+        assert whole.headers["content-disposition"] == 'attachment; filename="threadgraph-all.json"'
+        assert "set-cookie" not in whole.headers
 
 
 def test_cypher_script_recreates_the_graph_in_an_empty_neo4j(

@@ -133,6 +133,15 @@ def test_errors_come_back_in_openai_shapes(client: TestClient) -> None:
     with pytest.raises(openai.APIStatusError) as failed:
         api.chat.completions.create(model="fake-500", messages=[{"role": "user", "content": "x"}])
     assert failed.value.status_code == 502
+    # A model not on offer: a 400 before the history is written (no chat is made).
+    chats = client.get("/api/chats").json()["chats"]
+    with pytest.raises(openai.BadRequestError) as unknown:
+        api.chat.completions.create(
+            model="no-such-model",
+            messages=[{"role": "user", "content": "a"}, {"role": "user", "content": "b"}],
+        )
+    assert "'no-such-model' is not offered" in unknown.value.message
+    assert client.get("/api/chats").json()["chats"] == chats
 
 
 def test_models_are_listed_as_openai_lists_them(client: TestClient) -> None:

@@ -97,3 +97,28 @@ def test_hostile_search_text(client: TestClient) -> None:
     assert "1000" in too_long.json()["error"]["message"]
     assert client.get("/api/search", params={"q": "a", "role": "robot"}).status_code == 400
     assert client.get("/api/search", params={"q": "a", "chat_id": new_id()}).status_code == 404
+
+
+def test_search_times_with_any_offset_or_none(client: TestClient) -> None:
+    """Found by the fuzzer: an offset past Neo4j's +-18:00 made Neo4j close the connection
+    (500), and a time without an offset beside one with could not be compared (500)."""
+    chat = client.post("/api/chats", json={}).json()["id"]
+    turn(client, chat, "pears in the winter")
+    for since, until in [
+        ("2001-01-01T00:00:00+22:59", None),
+        ("2001-01-01T00:00:00-23:30", "9999-12-31T23:59:59+23:59"),
+        ("2001-01-01T00:00:00", "2999-01-01T00:00:00+01:00"),
+    ]:
+        params = {"q": "pears", "since": since, **({"until": until} if until else {})}
+        response = client.get("/api/search", params=params)
+        assert response.status_code == 200, (params, response.text)
+        assert [h["message"]["content"] for h in response.json()["hits"]][:1] == [
+            "pears in the winter"
+        ]
+    later = client.get("/api/search", params={"q": "pears", "since": "2999-01-01T00:00:00"})
+    assert later.json()["hits"] == []
+    before_the_first_year = client.get(
+        "/api/search", params={"q": "pears", "until": "0001-01-01T00:00:00+05:00"}
+    )
+    assert before_the_first_year.status_code == 400
+    assert "until is out of range" in before_the_first_year.json()["error"]["message"]

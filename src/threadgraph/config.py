@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     # Retry-After beyond it.
     key_rate_per_second: float = Field(default=20.0, ge=0)
     key_burst: int = Field(default=100, ge=1)
+    # Per person (accounts mode): replies written at once in one process (0: no limit); a
+    # turn beyond it is a 429 with Retry-After, and nothing of it is stored.
+    max_live_replies_per_person: int = Field(default=4, ge=0)
     port: int = 8000
     local_user_id: str = "00000000-0000-4000-8000-000000000001"
     local_user_name: str = "local"
@@ -152,6 +155,10 @@ class Settings(BaseSettings):
     max_title_chars: int = 200
     # Largest export file (or JSON inside a zip) an import reads; larger ones get 413.
     import_max_bytes: int = 512 * 1024 * 1024
+    # Largest request body (any route but the import, which may be import_max_bytes and
+    # a little more): beyond it a 413 as the body arrives, before it is kept anywhere.
+    # A message is at most max_message_chars; /v1 resends the whole conversation.
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     # Conversations written at once (each in its own transaction) while importing.
     import_workers: int = 4
 

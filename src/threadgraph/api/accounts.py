@@ -10,8 +10,10 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from threadgraph.api.deps import AccountsDep, AdminDep, KeysDep, PersonDep
-from threadgraph.api.schemas import RequestBody
+from threadgraph.api.schemas import NON_BLANK, RequestBody
 from threadgraph.models import Account, AccountRole, ApiKey
+from threadgraph.services.api_keys import MAX_DAYS
+from threadgraph.services.api_keys import MAX_NAME as MAX_KEY_NAME
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -64,8 +66,12 @@ class KeyPublic(BaseModel):
 
 
 class KeyCreate(RequestBody):
-    name: str
-    expires_in_days: int | None = Field(default=None, description="Left out: never expires")
+    name: str = Field(json_schema_extra={"pattern": NON_BLANK, "maxLength": MAX_KEY_NAME})
+    expires_in_days: int | None = Field(
+        default=None,
+        description="Left out: never expires",
+        json_schema_extra={"minimum": 1, "maximum": MAX_DAYS},
+    )
 
 
 class KeyCreated(BaseModel):

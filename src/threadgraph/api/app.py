@@ -28,6 +28,7 @@ from threadgraph.api import (
     topics,
     web,
 )
+from threadgraph.api.body_limit import MULTIPART_ROOM, BodyLimit
 from threadgraph.api.deps import get_caller
 from threadgraph.config import Settings
 from threadgraph.llm.catalog import ModelCatalog
@@ -71,6 +72,9 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
         lifespan=lifespan,
     )
     errors.install(app)
+    # Bodies over their limit are refused as they arrive (api/body_limit.py).
+    larger = {"/api/import": settings.import_max_bytes + MULTIPART_ROOM}
+    app.add_middleware(BodyLimit, default=settings.max_body_bytes, per_path=larger)
     openapi_errors.install(app)
     app.include_router(health.router)
     app.include_router(sessions.router)  # signing in needs no caller; signing out does

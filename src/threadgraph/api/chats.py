@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from threadgraph.api.deps import AssemblerDep, SettingsDep, StoreDep, TurnsDep, UserIdDep
+from threadgraph.api.deps import (
+    AssemblerDep,
+    CatalogDep,
+    SettingsDep,
+    StoreDep,
+    TurnsDep,
+    UserIdDep,
+)
 from threadgraph.api.replies import respond_with_turn
 from threadgraph.api.schemas import (
     ChatCreate,
@@ -52,7 +59,10 @@ def list_chats(
 
 
 @router.post("", response_model=ChatPublic, status_code=201)
-def create_chat(body: ChatCreate, store: StoreDep, user_id: UserIdDep) -> ChatPublic:
+def create_chat(
+    body: ChatCreate, store: StoreDep, catalog: CatalogDep, user_id: UserIdDep
+) -> ChatPublic:
+    catalog.check_offered(body.model)
     chat = store.create_chat(user_id, title=body.title, model=body.model, chat_id=body.id)
     return ChatPublic.of(chat)
 
@@ -64,8 +74,11 @@ def get_chat(chat_id: str, store: StoreDep, user_id: UserIdDep) -> ChatDetail:
 
 
 @router.patch("/{chat_id}", response_model=ChatPublic)
-def update_chat(chat_id: str, body: ChatUpdate, store: StoreDep, user_id: UserIdDep) -> ChatPublic:
+def update_chat(
+    chat_id: str, body: ChatUpdate, store: StoreDep, catalog: CatalogDep, user_id: UserIdDep
+) -> ChatPublic:
     """Rename, choose the model and/or show another branch: all of it, or nothing."""
+    catalog.check_offered(body.model)
     chat = store.update_chat(
         user_id, chat_id, title=body.title, model=body.model, head_id=body.head_id
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -63,6 +64,18 @@ def error_response(error: ThreadgraphError) -> JSONResponse:
     return JSONResponse(error_body(error.code, error.message), status, headers=headers)
 
 
+def allowed_methods(request: Request) -> str | None:
+    """Every method the OpenAPI document lists at the request's path. Starlette's own 405
+    names only the first route that matched the path, and FastAPI makes a route per
+    method; None for a path the document does not have."""
+    paths: dict[str, dict[str, object]] = request.app.openapi().get("paths", {})
+    for template, operations in paths.items():
+        pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            return ", ".join(sorted(method.upper() for method in operations))
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ThreadgraphError)
     async def on_threadgraph_error(_: Request, error: ThreadgraphError) -> JSONResponse:
@@ -77,9 +90,14 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body("invalid_input", problems), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if error.status_code == 404 else "http_error"
-        return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 413: "too_large"}.get(error.status_code, "http_error")
+        message = str(error.detail)
+        headers = dict(error.headers or {})
+        allowed = allowed_methods(request) if error.status_code == 405 else None
+        if allowed:  # say which methods the path has (RFC 9110: Allow)
+            headers["Allow"] = allowed
+        return JSONResponse(error_body(code, message), error.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, error: Exception) -> JSONResponse:

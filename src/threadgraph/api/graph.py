@@ -17,7 +17,13 @@ router = APIRouter(prefix="/api", tags=["graph"])
 def graph(
     store: StoreDep,
     user_id: UserIdDep,
-    scope: Annotated[str, Query(description="chat (one chat's tree) or all (chats)")] = "all",
+    scope: Annotated[
+        str,
+        Query(
+            description="chat (one chat's tree) or all (chats)",
+            json_schema_extra={"enum": ["chat", "all"]},
+        ),
+    ] = "all",
     id: Annotated[str | None, Query(description="the chat's id, for scope=chat")] = None,
 ) -> dict[str, Any]:
     """Nodes ({id, kind, label, ...}) and edges ({source, target, kind, weight}); kinds:

@@ -5,23 +5,27 @@
 - ``GET /health/ready``: 200 once the models a turn needs are loaded and Neo4j answers,
   else 503 with the reason (a readiness probe: send no traffic before it says yes).
 - ``GET /health``: the details (Neo4j, schema version, models, which instance answered,
-  how people sign in), 200 when ready, else 503.
+  how people sign in), 200 when ready, else 503. With accounts, only to a signed-in
+  caller: anyone else gets the status and how people sign in alone (``{"status": "ok",
+  "auth": "accounts"}``: the page needs it to show its sign-in form), with the same code;
+  versions, the instance and the database's address tell an outsider what to attack.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from threadgraph import __version__
-from threadgraph.api.deps import SettingsDep, StoreDep, WarmUpDep
+from threadgraph.api.deps import ServicesDep, SettingsDep, StoreDep, WarmUpDep, get_caller
 from threadgraph.config import Settings
 from threadgraph.errors import ThreadgraphError
 from threadgraph.services.warm_up import WarmUp
 from threadgraph.store import Neo4jStore
+from threadgraph.wiring import Services
 
 router = APIRouter(tags=["health"])
 
@@ -52,6 +56,14 @@ class Health(BaseModel):
     models: ModelsHealth
     # How people sign in (THREADGRAPH_AUTH): "local" (nobody: the one local user) or
     # "accounts" (the web page shows its sign-in form until /api/account answers).
+    auth: Literal["local", "accounts"]
+
+
+class HealthStatus(BaseModel):
+    """/health to a caller who is not signed in (accounts mode): the status, and how
+    people sign in (the page shows its sign-in form from it)."""
+
+    status: str
     auth: Literal["local", "accounts"]
 
 
@@ -94,8 +106,15 @@ def _models_problem(models: ModelsHealth) -> str | None:
     return None
 
 
-@router.get("/health", response_model=Health, responses={503: {"model": Health}})
-def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONResponse:
+@router.get(
+    "/health",
+    response_model=Health | HealthStatus,
+    responses={503: {"model": Health | HealthStatus}},
+)
+def health(
+    request: Request, warm_up: WarmUpDep, store: StoreDep, services: ServicesDep
+) -> JSONResponse:
+    settings = services.settings
     neo4j = _neo4j(store, settings)
     models = _models(warm_up)
     if not neo4j.connected or models.error:
@@ -104,6 +123,11 @@ def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONRe
         status = "starting"
     else:
         status = "ok"
+    code = 200 if status == "ok" else 503
+    if not _signed_in(request, services):
+        return JSONResponse(
+            HealthStatus(status=status, auth=settings.auth).model_dump(), status_code=code
+        )
     body = Health(
         status=status,
         version=__version__,
@@ -112,7 +136,19 @@ def health(warm_up: WarmUpDep, store: StoreDep, settings: SettingsDep) -> JSONRe
         models=models,
         auth=settings.auth,
     )
-    return JSONResponse(body.model_dump(), status_code=200 if status == "ok" else 503)
+    return JSONResponse(body.model_dump(), status_code=code)
+
+
+def _signed_in(request: Request, services: Services) -> bool:
+    """Whether the caller may see the details: always in local mode; with accounts, a
+    caller whose key or session is good (as ``get_caller`` decides for every route)."""
+    if not services.settings.accounts:
+        return True
+    try:
+        get_caller(request, services)
+    except ThreadgraphError:  # no key, a wrong one, or over its rate
+        return False
+    return True
 
 
 @router.get("/health/live", response_model=Liveness)

@@ -57,7 +57,7 @@ def import_export(
     user_id: UserIdDep,
     background: BackgroundTasks,
     file: Annotated[UploadFile, File(description="the export: .json or .zip")],
-    format: Annotated[str, Form(description="auto | " + " | ".join(FORMATS))] = "auto",
+    format: Annotated[str, Form(json_schema_extra={"enum": ["auto", *FORMATS]})] = "auto",
 ) -> ImportResult:
     if format not in ("auto", *FORMATS):
         raise InvalidInput(f"format must be one of auto, {', '.join(FORMATS)}")

@@ -25,19 +25,24 @@ from threadgraph.api.deps import CatalogDep, ClientHistoryDep, SettingsDep, Turn
 from threadgraph.api.errors import status_for
 from threadgraph.api.streaming import KEEP_ALIVE, follow_events
 from threadgraph.config import Settings
-from threadgraph.errors import ThreadgraphError
+from threadgraph.errors import RateLimited, ThreadgraphError
 from threadgraph.models import Message, Status
 from threadgraph.services.live_replies import LiveReply
 from threadgraph.services.reply_events import Delta, Failed, Outcome, ReplyEvent, Started
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 
-ERROR_TYPES = {400: "invalid_request_error", 404: "not_found_error", 409: "conflict_error"}
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    404: "not_found_error",
+    409: "conflict_error",
+    429: "rate_limit_error",
+}
 
 
 class ChatMessageIn(BaseModel):
     model_config = ConfigDict(extra="allow")  # name, tool_calls...: accepted, not used
-    role: str
+    role: str = Field(json_schema_extra={"enum": ["system", "user", "assistant"]})
     content: str | list[dict[str, Any]] | None = None
 
     def text(self) -> str:
@@ -55,7 +60,10 @@ class ChatCompletionRequest(BaseModel):
     # OpenAI clients send many sampling fields (temperature, top_p, n, user...): accepted.
     model_config = ConfigDict(extra="allow")
     model: str = Field(description="A model from GET /v1/models")
-    messages: list[ChatMessageIn]
+    messages: list[ChatMessageIn] = Field(
+        description="At least one; the last is the user's (it is what gets answered)",
+        json_schema_extra={"minItems": 1},
+    )
     stream: bool = False
     stream_options: dict[str, Any] | None = None
     threadgraph: ThreadgraphOptions = Field(default_factory=ThreadgraphOptions)
@@ -93,7 +101,9 @@ def chat_completions(
             memory=memory,
         )
     except ThreadgraphError as error:
-        return openai_error(status_for(error), error.message, error.code)
+        # Too many replies at once: say when to try again, as every 429 does.
+        wait = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else None
+        return openai_error(status_for(error), error.message, error.code, wait)
     reply = sent.turn.reply
     headers = {"X-Threadgraph-Chat": reply.chat_id, "X-Threadgraph-Reply": reply.id}
     usage = bool((body.stream_options or {}).get("include_usage"))

@@ -17,6 +17,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from threadgraph.api.openapi_links import add_links
+
 ERROR_SCHEMA = "Error"
 
 
@@ -38,10 +40,16 @@ def _errors_of(path: str, method: str, operation: dict[str, Any]) -> dict[str, s
         errors["400"] = "A malformed body or parameter, or a request that breaks a rule"
     if path.startswith(("/api/", "/v1/")):
         errors["401"] = "Not signed in (accounts mode): no key, or a wrong, revoked or expired one"
-        errors["429"] = "Too many requests with this API key: wait Retry-After seconds"
+        errors["429"] = (
+            "Too many requests with this API key, or (a turn) too many replies of yours being "
+            "written at once: wait Retry-After seconds"
+        )
     if path.startswith("/api/admin/"):
         errors["403"] = "Only an admin manages accounts"
-    if "{" in path:
+    # An id in the path or query, or the chat a /v1 call records into (its header).
+    names = {p.get("name", "").lower() for p in operation.get("parameters", [])}
+    ids = any(n == "id" or n.endswith("_id") or n == "x-threadgraph-chat" for n in names)
+    if "{" in path or ids:
         errors["404"] = "No such object of yours (another person's is not found either)"
     if path.startswith("/api/") and method in WRITES:
         errors["409"] = "The write clashes with what is stored"
@@ -74,14 +82,10 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = document_errors(
-                get_openapi(
-                    title=app.title,
-                    version=app.version,
-                    summary=app.summary,
-                    routes=app.routes,
-                )
+            made = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
             )
+            app.openapi_schema = add_links(document_errors(made))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

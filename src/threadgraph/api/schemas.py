@@ -33,18 +33,44 @@ class RequestBody(BaseModel):
         return value
 
 
+# Rules the services check, written into the OpenAPI document so that a client (and
+# schemathesis) knows them: the services keep their own checks and messages.
+# Some text that is not only white space (a title, a model, a query). "White space" is
+# Python's (str.split, str.strip), which counts U+001C..U+001F and U+0085 too; JSON
+# Schema's \s (ECMA) does not, so they are named.
+NON_BLANK = r"[^\s\x1c-\x1f\x85]"
+# A message: some text that is not only white space, and no NUL character.
+MESSAGE_TEXT = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+UUID: dict[str, Any] = {"format": "uuid"}
+ON_OFFER = "one that GET /api/models lists (another is a 400)"
+
+
+def text_field(description: str | None = None, pattern: str = NON_BLANK) -> Any:
+    """An optional text that, when given, must not be blank."""
+    return Field(default=None, description=description, json_schema_extra={"pattern": pattern})
+
+
+def id_field(description: str | None = None) -> Any:
+    """An optional id: a UUID (anything else is a 400)."""
+    return Field(default=None, description=description, json_schema_extra=UUID)
+
+
+def message_text() -> Any:
+    return Field(json_schema_extra={"pattern": MESSAGE_TEXT})
+
+
 class ChatCreate(RequestBody):
-    title: str | None = Field(default=None, description="Left out: titled after the first exchange")
-    model: str | None = Field(default=None, description="Default model for this chat's replies")
-    id: str | None = Field(default=None, description="A client-made UUID, for safe retries")
+    title: str | None = text_field("Left out: titled after the first exchange")
+    model: str | None = text_field("Default model for this chat's replies; " + ON_OFFER)
+    id: str | None = id_field("A client-made UUID, for safe retries")
 
 
 class ChatUpdate(RequestBody):
-    title: str | None = None
-    model: str | None = None
-    head_id: str | None = Field(
-        default=None,
-        description="Show another branch: HEAD moves here, or to the newest leaf below it",
+    title: str | None = text_field()
+    model: str | None = text_field(ON_OFFER)
+    head_id: str | None = id_field(
+        "Show another branch: HEAD moves here, or to the newest leaf below it (a message "
+        "of this chat: any other id is a 400)"
     )
 
 
@@ -153,16 +179,18 @@ else:
 
 
 class MessageCreate(RequestBody):
-    content: str
-    parent_id: str | None = Field(default=None, description="Default: the chat's HEAD")
-    id: str | None = Field(default=None, description="A client-made UUID: retries are safe")
-    model: str | None = Field(default=None, description="Default: the chat's model")
+    content: str = message_text()
+    parent_id: str | None = id_field(
+        "Default: the chat's HEAD (a message of this chat: any other id is a 400)"
+    )
+    id: str | None = id_field("A client-made UUID: retries are safe")
+    model: str | None = text_field("Default: the chat's model; " + ON_OFFER)
     stream: bool = Field(default=True, description="Server-sent events, or JSON at the end")
     context: ContextKnobs | None = None
 
 
 class RegenerateRequest(RequestBody):
-    model: str | None = None
+    model: str | None = text_field(ON_OFFER)
     stream: bool = True
 
 
@@ -189,13 +217,13 @@ class ModelList(BaseModel):
 
 
 class EditRequest(RequestBody):
-    content: str
-    model: str | None = None
+    content: str = message_text()
+    model: str | None = text_field(ON_OFFER)
     stream: bool = True
 
 
 class ForkRequest(RequestBody):
-    title: str | None = Field(default=None, description='Default: "<original title> (fork)"')
+    title: str | None = text_field('Default: "<original title> (fork)"')
 
 
 class SiblingList(BaseModel):
@@ -237,8 +265,10 @@ class ChatTreePublic(BaseModel):
 
 
 class ContextPreviewRequest(RequestBody):
-    content: str
-    parent_id: str | None = Field(default=None, description="Default: the chat's HEAD")
+    content: str = message_text()
+    parent_id: str | None = id_field(
+        "Default: the chat's HEAD (a message of this chat: any other id is a 400)"
+    )
     context: ContextKnobs | None = None
 
 

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from threadgraph.api.deps import SearchDep, UserIdDep
-from threadgraph.api.schemas import MessagePublic
+from threadgraph.api.schemas import NON_BLANK, MessagePublic
+from threadgraph.models import Role
+from threadgraph.services.search import MAX_QUERY_CHARS
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -36,9 +38,19 @@ class SearchResults(BaseModel):
 def search(
     user_id: UserIdDep,
     service: SearchDep,
-    q: Annotated[str, Query(description="Words or a question")] = "",
+    q: Annotated[
+        str,
+        Query(
+            description="Words or a question",
+            json_schema_extra={"pattern": NON_BLANK, "maxLength": MAX_QUERY_CHARS},
+        ),
+    ],
     chat_id: str | None = None,
-    role: str | None = Query(default=None, description="system, user or assistant"),
+    role: str | None = Query(
+        default=None,
+        description="system, user or assistant",
+        json_schema_extra={"enum": [r.value for r in Role]},
+    ),
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = Query(default=20, ge=1, le=100),

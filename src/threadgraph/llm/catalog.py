@@ -9,9 +9,11 @@ local model when no endpoint is configured, else the endpoint's first model.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator, Sequence
 
-from threadgraph.errors import ModelError, ModelUnavailable
+from threadgraph.errors import InvalidInput, ModelError, ModelUnavailable
 from threadgraph.ports import (
     ChatModel,
     ModelInfo,
@@ -20,6 +22,9 @@ from threadgraph.ports import (
 )
 
 log = logging.getLogger(__name__)
+
+# How long the endpoint's list of models is trusted when checking a name asked for.
+OFFER_SECONDS = 30.0
 
 
 class ModelCatalog:
@@ -33,6 +38,8 @@ class ModelCatalog:
         self.local = local
         self._default = default_model
         self._local_ids = {m.id for m in local.list_models()} if local else set()
+        self._offered: tuple[float, set[str]] | None = None  # (when listed, endpoint's ids)
+        self._offered_lock = threading.Lock()
 
     def list_models(self) -> tuple[list[ModelInfo], str | None]:
         """Every model on offer, and why the endpoint's list is missing when it is."""
@@ -86,6 +93,30 @@ class ModelCatalog:
         for model in (self.endpoint, self.local):
             if model is not None:
                 model.close()
+
+    def check_offered(self, model: str | None) -> None:
+        """A model asked for by name is one on offer (GET /api/models), or the request is
+        a 400 before anything is stored: not a failed reply and a 502 from the endpoint,
+        for a name the caller mistyped. The endpoint's list is kept OFFER_SECONDS; when
+        it cannot be had, the name is let through (the call will say what is wrong)."""
+        if model is None or not model.strip() or self.is_local(model):
+            return  # none asked for, or a blank one (a rule of its own: "model is empty")
+        offered = self._endpoint_ids()
+        if offered is not None and model.strip() not in offered:
+            raise InvalidInput(f"model {model!r} is not offered here: GET /api/models lists them")
+
+    def _endpoint_ids(self) -> set[str] | None:
+        if self.endpoint is None:
+            return set()
+        with self._offered_lock:
+            if self._offered is not None and time.monotonic() - self._offered[0] < OFFER_SECONDS:
+                return self._offered[1]
+            try:
+                ids = {m.id for m in self.endpoint.list_models()}
+            except ModelError:
+                return None
+            self._offered = (time.monotonic(), ids)
+            return ids
 
     def is_local(self, model: str) -> bool:
         return model in self._local_ids

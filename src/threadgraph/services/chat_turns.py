@@ -45,6 +45,7 @@ from threadgraph.services.reply_events import (
     replay,
 )
 from threadgraph.services.reply_leases import LeaseKeeper
+from threadgraph.services.reply_slots import ReplySlot, ReplySlots
 from threadgraph.services.reply_tail import tail
 from threadgraph.store import Neo4jStore
 from threadgraph.store.turns import ModelChoice
@@ -72,6 +73,7 @@ class ChatTurns:
         self.assembler = assembler
         self.live = live or LiveReplies()
         self.leases = LeaseKeeper(store, self.live)
+        self.slots = ReplySlots(settings.max_live_replies_per_person if settings.accounts else 0)
         self.enrichment = ReplyEnrichment(store, catalog, settings, in_background(embedder))
         # A reply from the endpoint is a thread waiting on its socket: many stream at once.
         # The local model computes on these cores: a few at a time, the rest queue.
@@ -94,21 +96,25 @@ class ChatTurns:
         message_id: str | None = None,
         model: str | None = None,
         options: ContextOptions | None = None,
+        slot: ReplySlot | None = None,
     ) -> tuple[TurnStart, LiveReply | None]:
         """Store the prompt and start the reply; returns the turn and its live stream
-        (None when a retried prompt id finds a reply that has already ended)."""
+        (None when a retried prompt id finds a reply that has already ended). ``slot``:
+        one the caller took already (``slots.take``), before writing what comes first."""
         if message_id is not None:
             retried = self._retried(user_id, chat_id, content, parent_id, message_id)
             if retried is not None:
                 return retried
-        embedding = self._embed(content)
-        prompt = NewMessage(Role.USER, content, id=message_id, embedding=embedding)
-        turn = self.store.begin_turn(user_id, chat_id, prompt, self._model_choice(model), parent_id)
-        if not turn.created:
-            live = self.live.get(turn.reply.id)
-            if live is not None or turn.reply.status is not Status.STREAMING:
-                return turn, live
-        return turn, self._start(user_id, turn, embedding, options)
+        with self.slots.held(user_id, slot) as slot:
+            embedding = self._embed(content)
+            prompt = NewMessage(Role.USER, content, id=message_id, embedding=embedding)
+            choice = self._model_choice(model)
+            turn = self.store.begin_turn(user_id, chat_id, prompt, choice, parent_id)
+            if not turn.created:
+                live = self.live.get(turn.reply.id)
+                if live is not None or turn.reply.status is not Status.STREAMING:
+                    return turn, live
+            return turn, self._start(user_id, turn, embedding, slot, options)
 
     def _retried(
         self, user_id: str, chat_id: str, content: str, parent_id: str | None, message_id: str
@@ -161,18 +167,20 @@ class ChatTurns:
         self, user_id: str, message_id: str, model: str | None = None
     ) -> tuple[TurnStart, LiveReply]:
         """A new reply beside an existing one (also how a failed reply is retried)."""
-        turn = self.store.regenerate(user_id, message_id, self._model_choice(model))
-        return turn, self._start(user_id, turn, self._embed(turn.prompt.content))
+        with self.slots.held(user_id) as slot:
+            turn = self.store.regenerate(user_id, message_id, self._model_choice(model))
+            return turn, self._start(user_id, turn, self._embed(turn.prompt.content), slot)
 
     def edit(
         self, user_id: str, message_id: str, content: str, model: str | None = None
     ) -> tuple[TurnStart, LiveReply]:
         """A new version of a prompt beside the old one, and a reply to it."""
-        embedding = self._embed(content)
-        turn = self.store.begin_edit(
-            user_id, message_id, content, self._model_choice(model), embedding
-        )
-        return turn, self._start(user_id, turn, embedding)
+        with self.slots.held(user_id) as slot:
+            embedding = self._embed(content)
+            turn = self.store.begin_edit(
+                user_id, message_id, content, self._model_choice(model), embedding
+            )
+            return turn, self._start(user_id, turn, embedding, slot)
 
     def stop(self, user_id: str, reply_id: str) -> bool:
         """Ask a reply being written to stop; it ends ``incomplete`` with what it has.
@@ -240,7 +248,9 @@ class ChatTurns:
 
     def _model_choice(self, asked: str | None) -> ModelChoice:
         """Which model answers: the one asked for, else the replaced reply's, else the
-        chat's, else the default. The store applies it inside the turn's transaction."""
+        chat's, else the default. The store applies it inside the turn's transaction.
+        One asked for by name must be on offer (a 400 here, before anything is stored)."""
+        self.catalog.check_offered(asked)
 
         def choose(chat: Chat, replaced: Message | None) -> str:
             earlier = replaced.model if replaced is not None else None
@@ -281,6 +291,7 @@ class ChatTurns:
         user_id: str,
         turn: TurnStart,
         embedding: list[float] | None,
+        slot: ReplySlot,
         options: ContextOptions | None = None,
     ) -> LiveReply:
         model = turn.reply.model or self.catalog.default_model()
@@ -292,7 +303,7 @@ class ChatTurns:
             user_id, turn.prompt.chat_id, turn.prompt.id, turn.prompt.content, embedding, options
         )
         pool = self._local_pool if local else self._remote_pool
-        pool.submit(self._generate, user_id, turn, model, context, live)
+        pool.submit(self._generate, user_id, turn, model, context, live, slot.hand_over())
         return live
 
     def _generate(
@@ -302,6 +313,7 @@ class ChatTurns:
         model: str,
         context: AssembledContext,
         live: LiveReply,
+        slot: ReplySlot,
     ) -> None:
         reply_id = turn.reply.id
         parts: list[str] = []
@@ -348,9 +360,12 @@ class ChatTurns:
             prompt_tokens=usage.prompt_tokens if usage else None,
             error=error,
         )
-        final = self._finish(reply_id, end)
-        live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
-        self.live.close(reply_id)
+        try:
+            final = self._finish(reply_id, end)
+            live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
+            self.live.close(reply_id)
+        finally:  # the reply has ended: its slot goes back, before the enrichment below
+            slot.release()
         # Enrichment, off the hot path: the reader already has the whole reply.
         if status is Status.COMPLETE:
             self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model)

@@ -48,25 +48,28 @@ class ClientHistory:
     ) -> ClientTurn:
         """Record the resent ``messages`` (role, content) and start the reply to the last."""
         _check(messages)
-        *history, (_, prompt) = messages
-        if chat_id is not None:
-            chat_id = self._store.get_chat(user_id, chat_id).id
-        match = self._store.history_match(user_id, history, chat_id) if history else None
-        parent: str | None = None
-        if match is not None:
-            chat_id, parent = match.chat_id, match.message_id
-            history = history[match.matched :]
-        elif chat_id is None:
-            first = next(content for role, content in messages if role == Role.USER)
-            chat_id = self._store.create_chat(user_id, title=_title(first)).id
-        for role, content in history:
-            new = NewMessage(Role(role), content)
-            parent = self._store.append_message(user_id, chat_id, new, parent).message.id
-        options = self._assembler.options(memory=memory)
-        turn, live = self._turns.send(
-            user_id, chat_id, prompt, parent_id=parent, model=model, options=options
-        )
-        return ClientTurn(turn, live, match.matched if match is not None else 0)
+        self._turns.catalog.check_offered(model)  # before the history is written
+        # Likewise the reply's slot: over the limit, nothing is written.
+        with self._turns.slots.held(user_id) as slot:
+            *history, (_, prompt) = messages
+            if chat_id is not None:
+                chat_id = self._store.get_chat(user_id, chat_id).id
+            match = self._store.history_match(user_id, history, chat_id) if history else None
+            parent: str | None = None
+            if match is not None:
+                chat_id, parent = match.chat_id, match.message_id
+                history = history[match.matched :]
+            elif chat_id is None:
+                first = next(content for role, content in messages if role == Role.USER)
+                chat_id = self._store.create_chat(user_id, title=_title(first)).id
+            for role, content in history:
+                new = NewMessage(Role(role), content)
+                parent = self._store.append_message(user_id, chat_id, new, parent).message.id
+            options = self._assembler.options(memory=memory)
+            turn, live = self._turns.send(
+                user_id, chat_id, prompt, parent_id=parent, model=model, options=options, slot=slot
+            )
+            return ClientTurn(turn, live, match.matched if match is not None else 0)
 
 
 def _check(messages: list[tuple[str, str]]) -> None:

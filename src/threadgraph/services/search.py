@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from threadgraph.errors import InvalidInput
 from threadgraph.models import Role, SearchHit
@@ -35,6 +35,20 @@ class SearchResult:
     highlights: list[tuple[int, int]]  # [start, end) of each matched word in the snippet
 
 
+def in_utc(moment: datetime | None, name: str) -> datetime | None:
+    """A time from the request, in UTC. Neo4j keeps offsets within +-18:00 only (Python
+    allows +-23:59, and Neo4j answered such a time by closing the connection: a 500), and
+    a time without an offset is taken as UTC, so that it compares with one that has."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the first year
+        raise InvalidInput(f"{name} is out of range") from None
+
+
 class Search:
     def __init__(self, store: Neo4jStore, embedder: Embedder) -> None:
         self.store = store
@@ -57,6 +71,7 @@ class Search:
             raise InvalidInput(f"the search text is over {MAX_QUERY_CHARS} characters")
         if role is not None and role not in {r.value for r in Role}:
             raise InvalidInput("role must be one of system, user, assistant")
+        since, until = in_utc(since, "since"), in_utc(until, "until")
         if since and until and since >= until:
             raise InvalidInput("since must be before until")
         if chat_id is not None:

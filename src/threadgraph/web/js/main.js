@@ -27,6 +27,8 @@ async function checkHealth() {
   if (!response) throw new Error("Cannot reach the threadgraph server. Is it running?");
   const health = await response.json().catch(() => null);
   if (health?.auth) state.auth = health.auth;
+  // With accounts, someone not signed in yet gets the status alone (no details).
+  if (health && !health.neo4j && health.status !== "degraded") return;
   if (!health?.neo4j?.connected) {
     throw new ApiError(`Neo4j at ${health?.neo4j?.uri || "?"}: ${health?.neo4j?.error || response.status}`, 503, "database_down");
   }
