@@ -289,3 +289,20 @@ def test_web_sign_in_sets_a_safe_cookie_wants_csrf_on_writes_and_signs_out(
     # The session itself is revoked, not only forgotten by this browser.
     again = client.get("/api/chats", headers={"Authorization": f"Bearer {token}"})
     assert again.status_code == 401
+
+
+def test_password_guessing_is_slowed_per_login_and_address(accounts_client: TestClient) -> None:
+    alice = new_person(accounts_client)  # password "correct horse battery"
+    bob = new_person(accounts_client)
+    guess = {"login": alice.account.login, "password": "wrong password!"}
+    for _ in range(5):  # SIGN_IN_BURST attempts at once
+        assert accounts_client.post("/api/session", json=guess).status_code == 401
+    right = {"login": alice.account.login, "password": "correct horse battery"}
+    refused = accounts_client.post("/api/session", json=right)
+    assert refused.status_code == 429  # even the right password waits now
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert "too many sign-in attempts" in refused.json()["error"]["message"]
+    assert "tg_session" not in accounts_client.cookies
+    # Another person's sign-in is not held up by guesses at Alice's password.
+    other = {"login": bob.account.login, "password": "correct horse battery"}
+    assert accounts_client.post("/api/session", json=other).status_code == 200

@@ -104,7 +104,7 @@ def test_with_accounts_only_a_signed_in_caller_sees_the_details(
     ]
     for answer in outsiders:
         assert answer.status_code == 200
-        assert answer.json() == {"status": "ok"}
+        assert answer.json() == {"status": "ok", "auth": "accounts"}
         assert __version__ not in answer.text
     inside = person.get("/health")
     assert inside.status_code == 200

@@ -41,8 +41,8 @@ def _errors_of(path: str, method: str, operation: dict[str, Any]) -> dict[str, s
     if path.startswith(("/api/", "/v1/")):
         errors["401"] = "Not signed in (accounts mode): no key, or a wrong, revoked or expired one"
         errors["429"] = (
-            "Too many requests with this API key, or (a turn) too many replies of yours being "
-            "written at once: wait Retry-After seconds"
+            "Too many requests with this API key, too many sign-in attempts, or (a turn) too "
+            "many replies of yours being written at once: wait Retry-After seconds"
         )
     if path.startswith("/api/admin/"):
         errors["403"] = "Only an admin manages accounts"

@@ -40,7 +40,8 @@ class SignIn(RequestBody):
 def sign_in(
     body: SignIn, request: Request, response: Response, accounts: AccountsDep, keys: KeysDep
 ) -> AccountPublic:
-    person = accounts.sign_in(body.login, body.password)
+    client = request.client.host if request.client else ""
+    person = accounts.sign_in(body.login, body.password, client)
     _, token = keys.create(person.id, "web sign-in", SESSION_DAYS)
     secure = request.url.scheme == "https"
     age = SESSION_DAYS * 86400

@@ -14,6 +14,7 @@ from threadgraph.models import Account, AccountRole
 from threadgraph.rules import new_id
 from threadgraph.services import passwords
 from threadgraph.services.api_keys import KeyRing
+from threadgraph.services.rate_limit import RateLimiter
 from threadgraph.store.account_store import AccountStore
 
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
@@ -30,10 +31,20 @@ def check_login(login: str) -> str:
     return login
 
 
+# Password guessing: each (login, client address) may try SIGN_IN_BURST times at once,
+# then once per SIGN_IN_EVERY_SECONDS. Keyed by both, so someone guessing a person's
+# password from elsewhere does not lock that person out.
+SIGN_IN_BURST = 5
+SIGN_IN_EVERY_SECONDS = 10.0
+
+
 class Accounts:
     def __init__(self, store: AccountStore, keys: KeyRing) -> None:
         self._store = store
         self._keys = keys
+        self._attempts = RateLimiter(
+            1 / SIGN_IN_EVERY_SECONDS, SIGN_IN_BURST, refusal="too many sign-in attempts"
+        )
 
     def create(
         self,
@@ -80,9 +91,11 @@ class Accounts:
         self._store.delete(account.id)
         self._keys.forget_person(account.id)
 
-    def sign_in(self, login: str, password: str) -> Account:
+    def sign_in(self, login: str, password: str, client: str = "") -> Account:
         """The person with this login and password; the same refusal for a wrong login,
-        a wrong password and a disabled account, after the same work."""
+        a wrong password and a disabled account, after the same work. ``client`` (the
+        caller's address) and the login share a budget of attempts (RateLimited past it)."""
+        self._attempts.take(f"{login.strip().lower()}\n{client}")
         found = self._store.by_login(login.strip().lower())
         ok = passwords.verify(found[1] if found else None, password)
         if found is None or not ok or found[0].disabled:

@@ -26,8 +26,13 @@ class _Bucket:
 
 class RateLimiter:
     def __init__(
-        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        refusal: str = "too many requests with this API key",
     ) -> None:
+        self._refusal = refusal  # what a refused caller is told, before how long to wait
         self._rate = rate
         self._burst = float(burst)
         self._clock = clock
@@ -56,6 +61,6 @@ class RateLimiter:
                 return
             wait = (1 - bucket.tokens) / self._rate
         raise RateLimited(
-            f"too many requests with this API key: try again in {math.ceil(wait)} s",
+            f"{self._refusal}: try again in {math.ceil(wait)} s",
             retry_after=math.ceil(wait),
         )

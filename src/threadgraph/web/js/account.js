@@ -65,6 +65,9 @@ export function askToSignIn() {
 }
 
 export async function signOut() {
+  // Signed out on purpose: a request of the page's that the ended session makes fail
+  // meanwhile must not reload the page with the chat still in the address.
+  state.account = null;
   await del("/api/session");
   location.replace(location.pathname); // a fresh page, without the chat in the address
 }
