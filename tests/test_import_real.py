@@ -137,3 +137,51 @@ def test_chatbot_ui_version_4_export(
 
     again = importer.run(user.id, fixture_bytes("real/chatbotui-export.json"))
     assert (again.chats_imported, again.chats_unchanged, again.messages_imported) == (0, 2, 0)
+
+
+def test_chatgpt_export_with_two_branches_a_hidden_system_node_and_an_interrupted_reply(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    summary = Importer(store, settings).run(user.id, fixture_bytes("real/chatgpt-tree.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "chatgpt",
+        1,
+        11,
+    )
+    # The empty root node and the hidden system prompt are counted, not kept.
+    assert summary.messages_skipped == {"no message": 1, "hidden": 1}
+    assert (summary.skipped, summary.warnings) == ([], [])
+
+    conversation = fixture_json("real/chatgpt-tree.json")[0]
+    chat = imported_chat(driver, user.id, "chatgpt", conversation["id"])
+    kept = {
+        key: node
+        for key, node in conversation["mapping"].items()
+        if node["message"] and node["message"]["author"]["role"] in ("user", "assistant")
+    }
+    assert set(chat.messages) == set(kept)
+    for key, node in kept.items():
+        message = node["message"]
+        stored = chat.messages[key]
+        assert stored["content"] == "".join(message["content"]["parts"])
+        assert stored["role"] == message["author"]["role"]
+        assert stored["created_at"] == datetime.fromtimestamp(message["create_time"], UTC)
+        # The first prompt hangs from the hidden system node, which is left out: a root.
+        assert chat.parent[key] == (node["parent"] if node["parent"] in kept else None)
+    # Both branches come through in sibling order: "so cool bro" / "hi again", two jokes.
+    assert chat.children["bda8a275-886d-4f59-b38c-d7037144f0d5"] == [
+        "aaa24023-b02f-4d49-b568-5856b41750c0",
+        "aaa236a3-cdfc-4eb1-b5c5-790c6641f880",
+    ]
+    assert chat.children["aaa20127-b9e3-44f6-afbe-a2475838625a"] == [
+        "d0d2a7df-d2fc-4df9-bf0a-1c5121e227ae",
+        "f63b8e17-aa5c-4ca6-a1bf-d4d285e269b8",
+    ]
+    assert chat.head == conversation["current_node"]
+    assert chat.chat["title"] == "Assist user with summary"
+    assert chat.chat["created_at"] == datetime.fromtimestamp(conversation["create_time"], UTC)
+    assert chat.chat["updated_at"] == datetime.fromtimestamp(conversation["update_time"], UTC)
+    # The reply cut off mid-story ("status": "in_progress") is kept as far as it got.
+    assert chat.messages["ada93f81-f59e-4b31-933d-1357efd68bfc"]["content"].endswith(
+        "nestled between rolling"
+    )

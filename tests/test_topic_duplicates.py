@@ -41,3 +41,37 @@ def test_near_duplicates_join_and_others_stay_apart(
     assert link("Gardening", DUPLICATE_THRESHOLD - 0.1) != first
     names = {t["name"] for t in store.list_topics(user.id)}
     assert names == {"Graph databases", "Gardening"}
+
+
+def test_a_near_duplicate_from_another_chat_joins_the_same_recurring_topic(
+    store: Neo4jStore, user: User, settings: Settings
+) -> None:
+    """What a person keeps coming back to, in other words and in other chats (an imported
+    one, say), is one Topic, counted once per chat."""
+    dimension = settings.embedding_dimension
+    said = []
+    for title in ("first chat", "imported later"):
+        chat = store.create_chat(user.id, title)
+        said.append(store.append_message(user.id, chat.id, NewMessage(Role.USER, "x")).message)
+
+    first = store.link_topic(
+        user.id,
+        "Sourdough",
+        "sourdough",
+        at_cosine(1.0, dimension),
+        [said[0].id],
+        0.5,
+        DUPLICATE_THRESHOLD,
+    )
+    again = store.link_topic(
+        user.id,
+        "Sourdough starter",
+        "sourdough starter",
+        at_cosine(DUPLICATE_THRESHOLD + 0.05, dimension),
+        [said[1].id],
+        0.5,
+        DUPLICATE_THRESHOLD,
+    )
+    assert again == first
+    listed = store.list_topics(user.id)
+    assert [(t["name"], t["chats"], t["messages"]) for t in listed] == [("Sourdough", 2, 2)]
