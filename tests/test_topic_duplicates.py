@@ -25,7 +25,7 @@ def test_near_duplicates_join_and_others_stay_apart(
     chat = store.create_chat(user.id, "topics")
     said = store.append_message(user.id, chat.id, NewMessage(Role.USER, "graphs")).message
 
-    def link(name: str, cos: float) -> str:
+    def link(name: str, cos: float) -> str | None:
         return store.link_topic(
             user.id,
             name,
@@ -75,3 +75,23 @@ def test_a_near_duplicate_from_another_chat_joins_the_same_recurring_topic(
     assert again == first
     listed = store.list_topics(user.id)
     assert [(t["name"], t["chats"], t["messages"]) for t in listed] == [("Sourdough", 2, 2)]
+
+
+def test_a_topic_of_messages_deleted_meanwhile_is_not_made(
+    store: Neo4jStore, user: User, settings: Settings
+) -> None:
+    """Topics are found after a reply; the chat may be deleted before they are linked."""
+    chat = store.create_chat(user.id, "short-lived")
+    said = store.append_message(user.id, chat.id, NewMessage(Role.USER, "x")).message
+    store.delete_chat(user.id, chat.id)
+    linked = store.link_topic(
+        user.id,
+        "Fleeting",
+        "fleeting",
+        at_cosine(1.0, settings.embedding_dimension),
+        [said.id],
+        0.5,
+        DUPLICATE_THRESHOLD,
+    )
+    assert linked is None
+    assert "Fleeting" not in {t["name"] for t in store.list_topics(user.id)}

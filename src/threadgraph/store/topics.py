@@ -23,9 +23,10 @@ def link(
     message_ids: list[str],
     score: float,
     duplicate_threshold: float,
-) -> str:
+) -> str | None:
     """Attach the messages to the person's topic of this name, or to a near-duplicate of
-    it, creating the topic when it is new; returns the topic id."""
+    it, creating the topic when it is new; returns the topic id, or None when none of the
+    messages is there any more (deleted meanwhile: nothing is made)."""
     found = tx.one("topics.find_exact", user_id=user_id, normalized=normalized)
     if found is None:
         found = tx.one(
@@ -45,8 +46,7 @@ def link(
         score=score,
         now=records.now(),
     )
-    assert row is not None
-    return str(row["id"])
+    return str(row["id"]) if row is not None else None
 
 
 def listing(tx: Tx, user_id: str, limit: int = 100) -> list[dict[str, Any]]:

@@ -18,13 +18,17 @@ RETURN t.normalized AS normalized
 
 // name: link
 // Create the topic if it is new (MERGE on the constrained pair), and link the exchange's
-// messages to it.
-MERGE (t:Topic {user_id: $user_id, normalized: $normalized})
-ON CREATE SET t.id = $topic_id, t.name = $name, t.embedding = $embedding, t.created_at = $now
-WITH t
+// messages to it. No row, and no topic made, when none of the messages is there any more
+// (the chat was deleted while its topics were being found).
 UNWIND $message_ids AS message_id
 MATCH (m:Message {id: message_id})
 WHERE m.user_id = $user_id
+WITH collect(m) AS said
+WHERE size(said) > 0
+MERGE (t:Topic {user_id: $user_id, normalized: $normalized})
+ON CREATE SET t.id = $topic_id, t.name = $name, t.embedding = $embedding, t.created_at = $now
+WITH t, said
+UNWIND said AS m
 MERGE (m)-[b:BELONGS_TO]->(t)
 SET b.score = $score
 RETURN DISTINCT t.id AS id
