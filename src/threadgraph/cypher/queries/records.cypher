@@ -11,7 +11,11 @@ m {.id, .user_id, .role, .content, .status, .model, .tokens, .prompt_tokens, .er
    parent_id: [(m)-[:FOLLOWS]->(of_parent:Message) | of_parent.id][0]}
 
 // fragment: chat(c)
-c {.id, .title, .title_source, .model, .created_at, .updated_at,
+// Times as microseconds since the epoch, as in message(m): decoding two DateTimes per
+// chat was most of listing 30 chats: 8.1 against 3.1 ms with integers (the whole list query 11.8 -> 6.6 ms).
+c {.id, .title, .title_source, .model,
+   created_at: c.created_at.epochSeconds * 1000000 + c.created_at.microsecond,
+   updated_at: c.updated_at.epochSeconds * 1000000 + c.updated_at.microsecond,
    head_id: [(c)-[:HEAD]->(of_head:Message) | of_head.id][0],
    forked_from_id: [(c)-[:FORKED_FROM]->(of_fork:Message) | of_fork.id][0]}
 
