@@ -35,10 +35,17 @@ def slow_text() -> str:
     return "".join(f"w{i} " for i in range(SLOW_CHUNKS))
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: twenty or two hundred replies asked for at once
+    # overflowed it, and a dropped connection attempt waits a second or more to be tried
+    # again (a turn that ended with no words in one CI run of test_turn_throughput).
+    request_queue_size = 512
+
+
 class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
