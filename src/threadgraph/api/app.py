@@ -29,6 +29,7 @@ from threadgraph.api import (
     web,
 )
 from threadgraph.api.body_limit import MULTIPART_ROOM, BodyLimit
+from threadgraph.api.bookmarks import BookmarkPassing
 from threadgraph.api.deps import get_caller
 from threadgraph.config import Settings
 from threadgraph.llm.catalog import ModelCatalog
@@ -75,6 +76,8 @@ def create_app(settings: Settings | None = None, catalog: ModelCatalog | None = 
     # Bodies over their limit are refused as they arrive (api/body_limit.py).
     larger = {"/api/import": settings.import_max_bytes + MULTIPART_ROOM}
     app.add_middleware(BodyLimit, default=settings.max_body_bytes, per_path=larger)
+    # A person's writes are visible to their next read on any replica (api/bookmarks.py).
+    app.add_middleware(BookmarkPassing)
     openapi_errors.install(app)
     app.include_router(health.router)
     app.include_router(sessions.router)  # signing in needs no caller; signing out does

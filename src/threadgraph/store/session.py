@@ -20,6 +20,7 @@ from neo4j import exceptions as neo4j_errors
 
 from threadgraph.config import Settings
 from threadgraph.errors import Conflict, Unavailable
+from threadgraph.store import request_bookmarks
 from threadgraph.store.queries import Queries
 
 T = TypeVar("T")
@@ -95,12 +96,27 @@ class Database:
         return Database(self._driver, self._database, queries, self._bookmarks)
 
     def read(self, work: Callable[[Tx], T]) -> T:
-        with translated(), self.session() as session:
-            return session.execute_read(self._counted(work))
+        return self._run(work, write=False)
 
     def write(self, work: Callable[[Tx], T]) -> T:
-        with translated(), self.session() as session:
-            return session.execute_write(self._counted(work))
+        return self._run(work, write=True)
+
+    def _run(self, work: Callable[[Tx], T], write: bool) -> T:
+        carried = request_bookmarks.current()
+        try:
+            with translated(), self.session() as session:
+                run = session.execute_write if write else session.execute_read
+                result = run(self._counted(work))
+                if write and carried is not None:
+                    carried.record(session.last_bookmarks().raw_values)
+                return result
+        except neo4j_errors.ClientError as error:
+            # Bookmarks a request brought that Neo4j cannot read (another database's, a
+            # reset store's) name no write here: the work runs again without them.
+            if carried is None or not carried.to_wait_for() or "Bookmark" not in (error.code or ""):
+                raise
+            carried.refused = True
+        return self._run(work, write)
 
     def server_agent(self) -> str:
         with translated():
@@ -109,8 +125,13 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[neo4j.Session]:
         """A session for what cannot run in a managed transaction (schema commands)."""
+        carried = request_bookmarks.current()
+        given = carried.to_wait_for() if carried is not None else ()
         with self._driver.session(
-            database=self._database, bookmark_manager=self._bookmarks
+            database=self._database,
+            bookmark_manager=self._bookmarks,
+            # A person's own writes through another replica (store/request_bookmarks.py).
+            bookmarks=neo4j.Bookmarks.from_raw_values(given) if given else None,
         ) as session:
             yield session
 
