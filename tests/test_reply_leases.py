@@ -101,3 +101,25 @@ def test_a_reply_ended_elsewhere_tells_its_writer_to_stop(
     assert writer.renew_leases([reply_id]) == {reply_id}
     assert writer.checkpoint_reply(reply_id, "late words") is True
     assert store.get_message(user.id, reply_id).content == ""
+
+
+def test_one_renewal_saves_the_text_of_every_reply_that_has_more(
+    store: Neo4jStore, settings: Settings, user: User
+) -> None:
+    writer = replica(store, settings, lease_seconds=1.0)
+    more, quiet, ended = begun(writer, user), begun(writer, user), begun(writer, user)
+    writer.checkpoint_reply(quiet, "already saved")
+    time.sleep(1.3)  # every lease runs out; one of the replies is ended by another process
+    writer.renew_leases([more, quiet])
+    assert store.mark_interrupted_replies() >= 1
+    assert store.get_message(user.id, ended).status is Status.INCOMPLETE
+    before = writer.db.transactions
+
+    texts = {more: "new words", ended: "too late"}
+    stop = writer.renew_leases([more, quiet, ended], texts)
+
+    assert writer.db.transactions == before + 1  # one write for all three
+    assert stop == {ended}  # it has ended: its writer must stop
+    assert store.get_message(user.id, more).content == "new words"
+    assert store.get_message(user.id, quiet).content == "already saved"  # nothing new
+    assert store.get_message(user.id, ended).content == ""  # an ended reply takes nothing

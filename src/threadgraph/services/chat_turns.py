@@ -72,7 +72,7 @@ class ChatTurns:
         self.embedder = embedder
         self.assembler = assembler
         self.live = live or LiveReplies()
-        self.leases = LeaseKeeper(store, self.live)
+        self.leases = LeaseKeeper(store, self.live, settings.checkpoint_seconds)
         self.slots = ReplySlots(settings.max_live_replies_per_person if settings.accounts else 0)
         self.enrichment = ReplyEnrichment(store, catalog, settings, in_background(embedder))
         # A reply from the endpoint is a thread waiting on its socket: many stream at once.
@@ -279,7 +279,10 @@ class ChatTurns:
         if answered is not None and answered.id == prompt.parent_id:
             texts.append(text_to_embed(prompt.content, answered.content))
         try:
-            vectors = self.embedder.embed(texts) if texts else []
+            # No one waits on these words any more: they yield to the prompts of turns
+            # starting meanwhile, whose first token waits on their vectors (a profile of
+            # 200 turns at once had prompts queued behind reply ends).
+            vectors = in_background(self.embedder).embed(texts) if texts else []
         except Exception:
             log.warning("embedding failed; the reply is stored without one", exc_info=True)
             return None, None
@@ -334,12 +337,14 @@ class ChatTurns:
                     status = Status.INCOMPLETE
                     error = SHUTDOWN if self._shutting_down else STOPPED
                     break
-                if (
-                    last_checkpoint is None
-                    or time.monotonic() - last_checkpoint >= self.settings.checkpoint_seconds
-                ):
+                if last_checkpoint is None:
                     if self._checkpoint(reply_id, "".join(parts)):
                         live.stop_requested.set()  # asked on another replica
+                    last_checkpoint = time.monotonic()
+                elif time.monotonic() - last_checkpoint >= self.settings.checkpoint_seconds:
+                    # Later checkpoints go with the lease keeper's next round: one write
+                    # for every reply of the process (services/reply_leases.py).
+                    live.unsaved = "".join(parts)
                     last_checkpoint = time.monotonic()
         except ModelError as failure:
             status, error = Status.FAILED, failure.message

@@ -23,6 +23,9 @@ class LiveReply:
     events: list[ReplyEvent] = field(default_factory=list)
     finished: threading.Event = field(default_factory=threading.Event)
     stop_requested: threading.Event = field(default_factory=threading.Event)
+    # The text so far, when the writer has more than is stored: the lease keeper
+    # (services/reply_leases.py) saves it with its next round, one write for all replies.
+    unsaved: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _readers: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[ReplyEvent]]] = field(
         default_factory=list
@@ -37,6 +40,11 @@ class LiveReply:
                 loop.call_soon_threadsafe(queue.put_nowait, event)
         if is_terminal(event):
             self.finished.set()
+
+    def take_unsaved(self) -> str | None:
+        with self._lock:
+            text, self.unsaved = self.unsaved, None
+        return text
 
     def subscribe(self) -> tuple[list[ReplyEvent], asyncio.Queue[ReplyEvent]]:
         """What happened so far, and a queue for what happens next (call on the loop)."""

@@ -29,9 +29,17 @@ def checkpoint(tx: Tx, message_id: str, content: str, lease: ReplyLease) -> bool
     return row is None or bool(row["stop_requested"])
 
 
-def renew(tx: Tx, reply_ids: list[str], lease: ReplyLease) -> set[str]:
-    """Renew the leases of the replies this process writes; returns those to stop."""
-    row = tx.one("leases.renew", ids=reply_ids, lease_until=records.lease_until(lease))
+def renew(
+    tx: Tx, reply_ids: list[str], lease: ReplyLease, texts: dict[str, str] | None = None
+) -> set[str]:
+    """Renew the leases of the replies this process writes, saving the text ``texts``
+    has for some of them; returns those to stop."""
+    row = tx.one(
+        "leases.renew",
+        ids=reply_ids,
+        texts=texts or {},
+        lease_until=records.lease_until(lease),
+    )
     return set(row["stop"]) if row is not None else set()
 
 

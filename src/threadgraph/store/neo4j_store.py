@@ -237,8 +237,8 @@ class Neo4jStore:
         """Save the text so far and renew the lease; True when the writer should stop."""
         return self.db.write(lambda tx: leases.checkpoint(tx, reply_id, text, self.lease))
 
-    def renew_leases(self, reply_ids: list[str]) -> set[str]:
-        return self.db.write(lambda tx: leases.renew(tx, reply_ids, self.lease))
+    def renew_leases(self, ids: list[str], texts: dict[str, str] | None = None) -> set[str]:
+        return self.db.write(lambda tx: leases.renew(tx, ids, self.lease, texts))
 
     request_stop = _writing(leases.request_stop)
     mark_interrupted_replies = _writing(leases.expire)

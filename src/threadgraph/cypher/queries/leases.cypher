@@ -12,15 +12,17 @@ SET m.content = $content, m.lease_until = $lease_until
 RETURN coalesce(m.stop_requested, false) AS stop_requested
 
 // name: renew
-// The writer's replies still streaming get a new lease; returns, of $ids, those the
-// writer should stop: a stop was asked for, or the reply has ended meanwhile (another
-// replica ended it after the lease ran out while Neo4j was out of reach).
+// The writer's replies still streaming get a new lease, and the text each has streamed
+// since the last round ($texts: reply id -> text; one write for all of this process's
+// replies, not one per reply and second); returns, of $ids, those the writer should
+// stop: a stop was asked for, or the reply has ended meanwhile (another replica ended it
+// after the lease ran out while Neo4j was out of reach).
 UNWIND $ids AS id
 OPTIONAL MATCH (m:Message {id: id})
 WITH id, m, m.status = 'streaming' AS streaming
-CALL (m, streaming) {
+CALL (m, streaming, id) {
   WITH m WHERE streaming
-  SET m.lease_until = $lease_until
+  SET m.lease_until = $lease_until, m.content = coalesce($texts[id], m.content)
 }
 WITH id, coalesce(streaming, false) AS streaming, coalesce(m.stop_requested, false) AS asked
 WHERE asked OR NOT streaming
