@@ -35,6 +35,7 @@ from threadgraph.ports import Embedder, Usage
 from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler
 from threadgraph.services.enrichment import ReplyEnrichment
+from threadgraph.services.enrichment_queue import EnrichmentQueue
 from threadgraph.services.live_replies import LiveReplies, LiveReply
 from threadgraph.services.reply_events import (
     Delta,
@@ -74,7 +75,8 @@ class ChatTurns:
         self.live = live or LiveReplies()
         self.leases = LeaseKeeper(store, self.live, settings.checkpoint_seconds)
         self.slots = ReplySlots(settings.max_live_replies_per_person if settings.accounts else 0)
-        self.enrichment = ReplyEnrichment(store, catalog, settings, in_background(embedder))
+        enrichment = ReplyEnrichment(store, catalog, settings, in_background(embedder))
+        self.enrichment = EnrichmentQueue(enrichment, self.live)  # off the reply's thread
         # A reply from the endpoint is a thread waiting on its socket: many stream at once.
         # The local model computes on these cores: a few at a time, the rest queue.
         self._remote_pool = ThreadPoolExecutor(
@@ -243,6 +245,7 @@ class ChatTurns:
         self._remote_pool.shutdown(wait=True, cancel_futures=False)
         self._local_pool.shutdown(wait=True, cancel_futures=False)
         self.leases.stop()  # after the replies have ended: their leases held till then
+        self.enrichment.close()
 
     # -- generating ------------------------------------------------------------------------
 
@@ -371,7 +374,7 @@ class ChatTurns:
             self.live.close(reply_id)
         finally:  # the reply has ended: its slot goes back, before the enrichment below
             slot.release()
-        # Enrichment, off the hot path: the reader already has the whole reply.
+        # Enrichment, queued: the reader already has the whole reply.
         if status is Status.COMPLETE:
             self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model)
 

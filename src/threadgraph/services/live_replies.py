@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from dataclasses import dataclass, field
 
 from threadgraph.services.reply_events import ReplyEvent, is_terminal
@@ -65,9 +66,11 @@ class LiveReplies:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._live: dict[str, LiveReply] = {}
+        self._last_start = float("-inf")  # time.monotonic() of the newest open()
 
     def open(self, reply_id: str) -> LiveReply:
         with self._lock:
+            self._last_start = time.monotonic()
             live = self._live.get(reply_id)
             if live is None:
                 live = self._live[reply_id] = LiveReply(reply_id)
@@ -80,6 +83,11 @@ class LiveReplies:
     def close(self, reply_id: str) -> None:
         with self._lock:
             self._live.pop(reply_id, None)
+
+    def seconds_since_last_start(self) -> float:
+        """How long no reply has started here (work no one waits on waits for a lull)."""
+        with self._lock:
+            return time.monotonic() - self._last_start
 
     def all(self) -> list[LiveReply]:
         with self._lock:
