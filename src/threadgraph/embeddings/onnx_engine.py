@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -114,10 +113,7 @@ def export(model_dir: Path, target: Path) -> None:
     handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".onnx.partial")
     os.close(handle)
     try:
-        # The legacy (TorchScript) exporter warns that it is deprecated and about traced
-        # branches; the check against torch after the export is what counts.
-        with torch.inference_mode(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with torch.inference_mode():
             torch.onnx.export(
                 LastHiddenState(),
                 (ids, mask, torch.zeros_like(ids)),
