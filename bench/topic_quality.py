@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from threadgraph.embeddings.local import shared_embedder
-from threadgraph.services.topics import dot, extract_topics, normalize
+from threadgraph.embeddings.message_text import text_to_embed
+from threadgraph.services.topics import dot, extract_topics_batch, normalize
 
 CLOSE = 0.5
 
@@ -63,6 +64,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--locomo", type=Path, required=True, help="folder of locomo-dev.json")
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument(
+        "--reply-vectors",
+        action="store_true",
+        help="as an import does: the reply's stored vector (read with its prompt) stands "
+        "for the exchange (made beforehand, not timed: the embedding pass makes it)",
+    )
     args = parser.parse_args()
     embedder = shared_embedder()
     embedder.embed(["warm up"])
@@ -74,8 +81,11 @@ def main() -> None:
         known = set().union(*(words(s) for s in sentences)) if sentences else set()
         sentence_vectors = embedder.embed(sentences) if sentences else []
         for prompt, reply in pairs:
+            given = None
+            if args.reply_vectors:
+                given = [embedder.embed([text_to_embed(reply, prompt)])[0]]
             started = time.perf_counter()
-            found = extract_topics(embedder, prompt, reply)
+            found = extract_topics_batch(embedder, [(prompt, reply)], given)[0]
             elapsed += time.perf_counter() - started
             exchanges += 1
             for topic in found:

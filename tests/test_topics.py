@@ -15,7 +15,12 @@ from threadgraph.embeddings.local import shared_embedder
 from threadgraph.rules import new_id
 from threadgraph.services.model_topics import parse_topic_names
 from threadgraph.services.topic_words import VERBS
-from threadgraph.services.topics import candidate_phrases, extract_topics, normalize
+from threadgraph.services.topics import (
+    candidate_phrases,
+    extract_topics,
+    extract_topics_batch,
+    normalize,
+)
 
 
 def test_topics_are_extracted_shared_and_relate_chats(
@@ -143,3 +148,20 @@ def test_topics_read_like_tags_not_sentence_fragments() -> None:
     assert topics
     for topic in topics:
         assert not set(topic.normalized.split()) & VERBS, topic.name
+
+
+def test_an_exchange_s_stored_vector_stands_for_its_text() -> None:
+    embedder = shared_embedder()
+    exchange = ("How do I repot a root-bound fiddle leaf fig?", "Use a pot one size up.")
+    text_vector = embedder.embed(["\n".join(exchange)])[0]
+    # Given the exchange's own vector, the same topics as when it is embedded here (by
+    # name: a text encoded alone or in a batch differs in the last digits)...
+    given = extract_topics_batch(embedder, [exchange], [text_vector])[0]
+    assert [t.name for t in given] == [
+        t.name for t in extract_topics_batch(embedder, [exchange])[0]
+    ]
+    assert given
+    # ...and the given vector is what they are measured against: its opposite finds
+    # every phrase irrelevant.
+    opposite = [-x for x in text_vector]
+    assert extract_topics_batch(embedder, [exchange], [opposite]) == [[]]

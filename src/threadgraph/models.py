@@ -147,6 +147,19 @@ class Unembedded:
 
 
 @dataclass(frozen=True)
+class ExchangeToTag:
+    """An imported prompt and its reply still without topics, with the reply's vector
+    when the embedding pass made it (it stands for the exchange: the reply read with its
+    prompt, embeddings/message_text.py), so topics need not embed the exchange again."""
+
+    prompt_id: str
+    prompt: str
+    reply_id: str
+    reply: str
+    reply_embedding: list[float] | None
+
+
+@dataclass(frozen=True)
 class WarmUpSubject:
     """A stored prompt whose context the server assembles to warm up after a start."""
 

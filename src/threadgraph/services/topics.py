@@ -88,19 +88,31 @@ def extract_topics(embedder: Embedder, prompt: str, reply: str) -> list[TopicCan
 
 
 def extract_topics_batch(
-    embedder: Embedder, exchanges: list[tuple[str, str]]
+    embedder: Embedder,
+    exchanges: list[tuple[str, str]],
+    vectors: list[list[float] | None] | None = None,
 ) -> list[list[TopicCandidate]]:
     """Topics of several exchanges with one call to the model: the exchanges and every
     distinct candidate phrase among them are embedded together (an import's exchanges
-    share many phrases, and one large batch is much faster than many small ones)."""
+    share many phrases, and one large batch is much faster than many small ones).
+    ``vectors``: an exchange's vector when one is stored already (its reply's, read with
+    the prompt): the exchange's text is the longest thing embedded here, and the most
+    costly."""
+    known = vectors or [None] * len(exchanges)
     texts = [f"{prompt}\n{reply}" for prompt, reply in exchanges]
     phrases = [candidate_phrases(text) for text in texts]
     distinct = list(dict.fromkeys(p for found in phrases for p in found))
-    vectors = embedder.embed([*texts, *distinct]) if distinct else []
-    by_phrase = dict(zip(distinct, vectors[len(texts) :], strict=True))
+    unknown = [i for i, vector in enumerate(known) if vector is None]
+    if not distinct:
+        return [[] for _ in exchanges]
+    made = embedder.embed([*(texts[i] for i in unknown), *distinct])
+    docs = list(known)
+    for i, vector in zip(unknown, made, strict=False):
+        docs[i] = vector
+    by_phrase = dict(zip(distinct, made[len(unknown) :], strict=True))
     return [
-        _pick(vectors[i], found, [by_phrase[p] for p in found]) if found else []
-        for i, found in enumerate(phrases)
+        _pick(doc, found, [by_phrase[p] for p in found]) if found and doc is not None else []
+        for doc, found in zip(docs, phrases, strict=True)
     ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from neo4j import exceptions as neo4j_errors
 
 from threadgraph.errors import Conflict, NotFound
-from threadgraph.models import ImportChat, ImportWrite
+from threadgraph.models import ExchangeToTag, ImportChat, ImportWrite
 from threadgraph.store import records
 from threadgraph.store.session import Database, Tx
 
@@ -87,10 +87,13 @@ def used_context(tx: Tx, user_id: str, edges: list[dict[str, Any]]) -> int:
     return int(row["linked"]) if row is not None else 0
 
 
-def exchanges_without_topics(tx: Tx, user_id: str, limit: int) -> list[tuple[str, str, str, str]]:
-    """(prompt id, prompt, reply id, reply) of imported exchanges not yet given topics."""
+def exchanges_without_topics(tx: Tx, user_id: str, limit: int) -> list[ExchangeToTag]:
+    """Imported exchanges not yet given topics."""
     rows = tx.rows("imports.exchanges_without_topics", user_id=user_id, limit=limit)
-    return [(r["prompt_id"], r["prompt"], r["reply_id"], r["reply"]) for r in rows]
+    return [
+        ExchangeToTag(r["prompt_id"], r["prompt"], r["reply_id"], r["reply"], r["reply_embedding"])
+        for r in rows
+    ]
 
 
 def count_exchanges_without_topics(tx: Tx, user_id: str) -> int:

@@ -92,7 +92,8 @@ RETURN count(u) AS linked
 MATCH (r:Message {user_id: $user_id, role: 'assistant', status: 'complete'})
 WHERE r.source IS NOT NULL AND r.topics_at IS NULL
 MATCH (r)-[:FOLLOWS]->(p:Message {role: 'user'})
-RETURN p.id AS prompt_id, p.content AS prompt, r.id AS reply_id, r.content AS reply
+RETURN p.id AS prompt_id, p.content AS prompt, r.id AS reply_id, r.content AS reply,
+       r.embedding AS reply_embedding
 LIMIT $limit
 
 // name: count_exchanges_without_topics

@@ -74,12 +74,15 @@ def topics_for_imported(
     while rows := store.imported_exchanges_without_topics(user_id, batch):
         try:
             found = extract_topics_batch(
-                embedder, [(prompt, reply) for _, prompt, _, reply in rows]
+                embedder,
+                [(row.prompt, row.reply) for row in rows],
+                [row.reply_embedding for row in rows],
             )
         except Exception:  # topics are a bonus: a failed batch must not stop the import
             log.warning("topics of %d imported replies failed", len(rows), exc_info=True)
             found = [[] for _ in rows]
-        for (prompt_id, _, reply_id, _), topics in zip(rows, found, strict=True):
+        for row, topics in zip(rows, found, strict=True):
+            prompt_id, reply_id = row.prompt_id, row.reply_id
             try:
                 for topic in topics:
                     store.link_topic(
@@ -93,7 +96,7 @@ def topics_for_imported(
                     )
             except Exception:  # topics are a bonus: one odd exchange must not stop the rest
                 log.warning("topics of imported reply %s failed", reply_id, exc_info=True)
-        store.mark_topics_done(user_id, [reply_id for _, _, reply_id, _ in rows])
+        store.mark_topics_done(user_id, [row.reply_id for row in rows])
         done += len(rows)
         if step is not None:
             step(len(rows))
