@@ -81,7 +81,7 @@ def main() -> None:
         known = set().union(*(words(s) for s in sentences)) if sentences else set()
         sentence_vectors = embedder.embed(sentences) if sentences else []
         for prompt, reply in pairs:
-            given = None
+            given: list[list[float] | None] | None = None
             if args.reply_vectors:
                 given = [embedder.embed([text_to_embed(reply, prompt)])[0]]
             started = time.perf_counter()
