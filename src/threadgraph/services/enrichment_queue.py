@@ -45,6 +45,8 @@ class EnrichmentQueue:
         self.live = live
         self._waiting: queue.SimpleQueue[_Exchange | None] = queue.SimpleQueue()
         self._closing = threading.Event()
+        self._pending = 0  # queued or being enriched
+        self._settled = threading.Condition()
         self._worker = threading.Thread(target=self._run, name="enrichment", daemon=True)
         self._worker.start()
 
@@ -52,7 +54,15 @@ class EnrichmentQueue:
         self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str
     ) -> None:
         """Queue a complete exchange's topics (and title, after a chat's first one)."""
+        with self._settled:
+            self._pending += 1
         self._waiting.put(_Exchange(user_id, prompt, reply_id, reply, model))
+
+    def wait_until_done(self, timeout: float) -> bool:
+        """Whether every exchange queued so far was enriched within ``timeout`` seconds
+        (for whoever must see the graph settled: a test counting nodes, a shutdown)."""
+        with self._settled:
+            return self._settled.wait_for(lambda: self._pending == 0, timeout)
 
     def close(self) -> None:
         self._closing.set()
@@ -86,3 +96,7 @@ class EnrichmentQueue:
             self.enrichment.after_reply(e.user_id, e.prompt, e.reply_id, e.reply, e.model)
         except Exception:  # the worker must outlive any one failure
             log.exception("enriching reply %s failed", e.reply_id)
+        finally:
+            with self._settled:
+                self._pending -= 1
+                self._settled.notify_all()
