@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -60,7 +60,7 @@ def brought(scope: Scope) -> list[str]:
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(headers.get("cookie", ""))
-    except Exception:  # a malformed Cookie header: no bookmark, like no cookie
+    except CookieError:  # a malformed Cookie header: no bookmark, like no cookie
         return []
     morsel = jar.get(COOKIE)
     return decode(morsel.value) if morsel is not None else []
