@@ -27,7 +27,6 @@ from datetime import UTC, datetime
 from threadgraph.config import Settings
 from threadgraph.context_knobs import ContextOptions
 from threadgraph.embeddings.local import in_background
-from threadgraph.embeddings.message_text import text_to_embed
 from threadgraph.errors import InvalidInput, ModelError, ThreadgraphError
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status, TurnStart
@@ -48,6 +47,7 @@ from threadgraph.services.reply_events import (
 from threadgraph.services.reply_leases import LeaseKeeper
 from threadgraph.services.reply_slots import ReplySlot, ReplySlots
 from threadgraph.services.reply_tail import tail
+from threadgraph.services.turn_vectors import TurnVectors, Vector
 from threadgraph.store import Neo4jStore
 from threadgraph.store.turns import ModelChoice
 
@@ -71,6 +71,7 @@ class ChatTurns:
         self.catalog = catalog
         self.settings = settings
         self.embedder = embedder
+        self.vectors = TurnVectors(embedder, store, settings.reply_workers)
         self.assembler = assembler
         self.live = live or LiveReplies()
         self.leases = LeaseKeeper(store, self.live, settings.checkpoint_seconds)
@@ -108,15 +109,18 @@ class ChatTurns:
             if retried is not None:
                 return retried
         with self.slots.held(user_id, slot) as slot:
-            embedding = self._embed(content)
-            prompt = NewMessage(Role.USER, content, id=message_id, embedding=embedding)
             choice = self._model_choice(model)
+            # The memory question's vector is computed while the prompt is written
+            # (services/turn_vectors.py); the reply's end stores it on the prompt.
+            question = self.vectors.question_soon(content)
+            prompt = NewMessage(Role.USER, content, id=message_id)
             turn = self.store.begin_turn(user_id, chat_id, prompt, choice, parent_id)
             if not turn.created:
                 live = self.live.get(turn.reply.id)
                 if live is not None or turn.reply.status is not Status.STREAMING:
                     return turn, live
-            return turn, self._start(user_id, turn, embedding, slot, options)
+            embedding = question.result()
+            return turn, self._start(user_id, turn, embedding, slot, options, unsaved=True)
 
     def _retried(
         self, user_id: str, chat_id: str, content: str, parent_id: str | None, message_id: str
@@ -162,7 +166,7 @@ class ChatTurns:
             created_at=datetime.now(UTC),
         )
         return self.assembler.assemble(
-            user_id, chat.id, leaf, content, self._embed(content), options, draft=draft
+            user_id, chat.id, leaf, content, self.vectors.question(content), options, draft=draft
         )
 
     def regenerate(
@@ -171,14 +175,15 @@ class ChatTurns:
         """A new reply beside an existing one (also how a failed reply is retried)."""
         with self.slots.held(user_id) as slot:
             turn = self.store.regenerate(user_id, message_id, self._model_choice(model))
-            return turn, self._start(user_id, turn, self._embed(turn.prompt.content), slot)
+            question = self.vectors.question(turn.prompt.content)
+            return turn, self._start(user_id, turn, question, slot)
 
     def edit(
         self, user_id: str, message_id: str, content: str, model: str | None = None
     ) -> tuple[TurnStart, LiveReply]:
         """A new version of a prompt beside the old one, and a reply to it."""
         with self.slots.held(user_id) as slot:
-            embedding = self._embed(content)
+            embedding = self.vectors.question(content)
             turn = self.store.begin_edit(
                 user_id, message_id, content, self._model_choice(model), embedding
             )
@@ -234,7 +239,7 @@ class ChatTurns:
         """The turn's reply once it has ended (or, after twice the model timeout, as it is)."""
         if live is not None:
             # The background task writes the reply whether or not anyone waits for it.
-            live.finished.wait(self.settings.model_timeout_seconds * 2)
+            live.settled.wait(self.settings.model_timeout_seconds * 2)
         return self.store.get_message(turn.prompt.user_id, turn.reply.id)
 
     def shutdown(self) -> None:
@@ -246,6 +251,7 @@ class ChatTurns:
         self._local_pool.shutdown(wait=True, cancel_futures=False)
         self.leases.stop()  # after the replies have ended: their leases held till then
         self.enrichment.close()
+        self.vectors.close()
 
     # -- generating ------------------------------------------------------------------------
 
@@ -261,45 +267,17 @@ class ChatTurns:
 
         return choose
 
-    def _embed(self, text: str) -> list[float] | None:
-        """The text's vector, or None: a failed embedding never costs the person a prompt
-        (``threadgraph embeddings backfill`` fills it in later)."""
-        try:
-            return self.embedder.embed([text])[0]
-        except Exception:
-            log.warning("embedding failed; the message is stored without one", exc_info=True)
-            return None
-
-    def _vectors_at_end(
-        self, prompt: Message, context: AssembledContext, reply: str
-    ) -> tuple[list[float] | None, list[float] | None]:
-        """The reply's vector and the prompt's, each read with the turn it answers
-        (embeddings/message_text.py), in one call off the first token's path. The prompt
-        was stored with its own vector, the memory question's; it is replaced here when
-        the turn it answers is on the branch."""
-        answered = context.branch[-2] if len(context.branch) > 1 else None
-        texts = [text_to_embed(reply, prompt.content)] if reply.strip() else []
-        if answered is not None and answered.id == prompt.parent_id:
-            texts.append(text_to_embed(prompt.content, answered.content))
-        try:
-            # No one waits on these words any more: they yield to the prompts of turns
-            # starting meanwhile, whose first token waits on their vectors (a profile of
-            # 200 turns at once had prompts queued behind reply ends).
-            vectors = in_background(self.embedder).embed(texts) if texts else []
-        except Exception:
-            log.warning("embedding failed; the reply is stored without one", exc_info=True)
-            return None, None
-        reply_vector = vectors.pop(0) if reply.strip() else None
-        return reply_vector, (vectors[0] if vectors else None)
-
     def _start(
         self,
         user_id: str,
         turn: TurnStart,
-        embedding: list[float] | None,
+        embedding: Vector | None,
         slot: ReplySlot,
         options: ContextOptions | None = None,
+        unsaved: bool = False,
     ) -> LiveReply:
+        """The reply's context, then its generation on a worker. ``unsaved``: the prompt
+        was stored without ``embedding``, which the reply's end writes."""
         model = turn.reply.model or self.catalog.default_model()
         local = self.catalog.is_local(model)
         live = self.live.open(turn.reply.id)
@@ -309,7 +287,8 @@ class ChatTurns:
             user_id, turn.prompt.chat_id, turn.prompt.id, turn.prompt.content, embedding, options
         )
         pool = self._local_pool if local else self._remote_pool
-        pool.submit(self._generate, user_id, turn, model, context, live, slot.hand_over())
+        question = embedding if unsaved else None
+        pool.submit(self._generate, user_id, turn, model, context, live, slot.hand_over(), question)
         return live
 
     def _generate(
@@ -320,6 +299,7 @@ class ChatTurns:
         context: AssembledContext,
         live: LiveReply,
         slot: ReplySlot,
+        question: Vector | None,
     ) -> None:
         reply_id = turn.reply.id
         parts: list[str] = []
@@ -356,10 +336,7 @@ class ChatTurns:
             status, error = Status.FAILED, f"internal error: {type(failure).__name__}"
 
         text = "".join(parts)
-        reply_vector, prompt_vector = self._vectors_at_end(turn.prompt, context, text)
         end = ReplyEnd(
-            embedding=reply_vector,
-            prompt_embedding=prompt_vector,
             used_context=context.sources,
             content=text,
             status=status,
@@ -368,12 +345,17 @@ class ChatTurns:
             prompt_tokens=usage.prompt_tokens if usage else None,
             error=error,
         )
+        final = None
         try:
             final = self._finish(reply_id, end)
             live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
-            self.live.close(reply_id)
-        finally:  # the reply has ended: its slot goes back, before the enrichment below
+        finally:  # the reply has ended: its slot goes back, before the vectors below
             slot.release()
+        try:  # The reader has the whole reply; no one waits on its vectors but JSON callers.
+            if final is not None:
+                self.vectors.save(turn.prompt, reply_id, context, text, question)
+        finally:
+            self.live.close(reply_id)
         # Enrichment, queued: the reader already has the whole reply.
         if status is Status.COMPLETE:
             self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model)

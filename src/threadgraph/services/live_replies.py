@@ -22,7 +22,9 @@ from threadgraph.services.reply_events import ReplyEvent, is_terminal
 class LiveReply:
     reply_id: str
     events: list[ReplyEvent] = field(default_factory=list)
-    finished: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)  # the end is told
+    # Everything about the reply is stored, its vectors too: it is no longer live.
+    settled: threading.Event = field(default_factory=threading.Event)
     stop_requested: threading.Event = field(default_factory=threading.Event)
     # The text so far, when the writer has more than is stored: the lease keeper
     # (services/reply_leases.py) saves it with its next round, one write for all replies.
@@ -82,7 +84,9 @@ class LiveReplies:
 
     def close(self, reply_id: str) -> None:
         with self._lock:
-            self._live.pop(reply_id, None)
+            live = self._live.pop(reply_id, None)
+        if live is not None:
+            live.settled.set()
 
     def seconds_since_last_start(self) -> float:
         """How long no reply has started here (work no one waits on waits for a lull)."""
