@@ -345,7 +345,7 @@ class ChatTurns:
             prompt_tokens=usage.prompt_tokens if usage else None,
             error=error,
         )
-        final = None
+        final, reply_vector = None, None
         try:
             final = self._finish(reply_id, end)
             live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
@@ -353,12 +353,12 @@ class ChatTurns:
             slot.release()
         try:  # The reader has the whole reply; no one waits on its vectors but JSON callers.
             if final is not None:
-                self.vectors.save(turn.prompt, reply_id, context, text, question)
+                reply_vector = self.vectors.save(turn.prompt, reply_id, context, text, question)
         finally:
             self.live.close(reply_id)
         # Enrichment, queued: the reader already has the whole reply.
         if status is Status.COMPLETE:
-            self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model)
+            self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model, reply_vector)
 
     def _checkpoint(self, reply_id: str, text: str) -> bool:
         """Save the text so far; True when the reply should stop."""

@@ -13,7 +13,7 @@ from threadgraph.models import Message
 from threadgraph.ports import Embedder
 from threadgraph.services.model_topics import extract_topics_with_model
 from threadgraph.services.titles import make_title
-from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
+from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics_batch
 from threadgraph.store import Neo4jStore
 
 log = logging.getLogger(__name__)
@@ -29,15 +29,31 @@ class ReplyEnrichment:
         self.embedder = embedder
 
     def after_reply(
-        self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str
+        self,
+        user_id: str,
+        prompt: Message,
+        reply_id: str,
+        reply: str,
+        model: str,
+        vector: list[float] | None = None,
     ) -> None:
         """Topics for a complete exchange; a title after the first one (the store keeps a
-        title the person chose or one already generated)."""
-        self._topics(user_id, prompt, reply_id, reply, model)
+        title the person chose or one already generated). ``vector``: the reply's, read
+        with its prompt; it stands for the exchange, which then is not embedded again
+        (as an import's topic pass does)."""
+        self._topics(user_id, prompt, reply_id, reply, model, vector)
         if prompt.parent_id is None:
             self._title(user_id, prompt, reply, model)
 
-    def _topics(self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str) -> None:
+    def _topics(
+        self,
+        user_id: str,
+        prompt: Message,
+        reply_id: str,
+        reply: str,
+        model: str,
+        vector: list[float] | None,
+    ) -> None:
         if not self.settings.topics_enabled:
             return
         try:
@@ -51,7 +67,8 @@ class ReplyEnrichment:
                     reply,
                 )
             if not topics:
-                topics = extract_topics(self.embedder, prompt.content, reply)
+                exchange = [(prompt.content, reply)]
+                topics = extract_topics_batch(self.embedder, exchange, [vector])[0]
             for topic in topics:
                 self.store.link_topic(
                     user_id,

@@ -37,6 +37,7 @@ class _Exchange:
     reply_id: str
     reply: str
     model: str
+    vector: list[float] | None
 
 
 class EnrichmentQueue:
@@ -51,12 +52,19 @@ class EnrichmentQueue:
         self._worker.start()
 
     def after_reply(
-        self, user_id: str, prompt: Message, reply_id: str, reply: str, model: str
+        self,
+        user_id: str,
+        prompt: Message,
+        reply_id: str,
+        reply: str,
+        model: str,
+        vector: list[float] | None = None,
     ) -> None:
-        """Queue a complete exchange's topics (and title, after a chat's first one)."""
+        """Queue a complete exchange's topics (and title, after a chat's first one);
+        ``vector``: the reply's, read with its prompt, when it has one."""
         with self._settled:
             self._pending += 1
-        self._waiting.put(_Exchange(user_id, prompt, reply_id, reply, model))
+        self._waiting.put(_Exchange(user_id, prompt, reply_id, reply, model, vector))
 
     def wait_until_done(self, timeout: float) -> bool:
         """Whether every exchange queued so far was enriched within ``timeout`` seconds
@@ -93,7 +101,7 @@ class EnrichmentQueue:
 
     def _enrich(self, e: _Exchange) -> None:
         try:
-            self.enrichment.after_reply(e.user_id, e.prompt, e.reply_id, e.reply, e.model)
+            self.enrichment.after_reply(e.user_id, e.prompt, e.reply_id, e.reply, e.model, e.vector)
         except Exception:  # the worker must outlive any one failure
             log.exception("enriching reply %s failed", e.reply_id)
         finally:

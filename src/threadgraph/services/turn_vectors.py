@@ -82,9 +82,10 @@ class TurnVectors:
         context: AssembledContext,
         reply: str,
         question: Vector | None,
-    ) -> None:
-        """Store the ended reply's vector (and the prompt's: :meth:`at_end`). After the end
-        is written and told: the reader does not wait for the encode and this write."""
+    ) -> Vector | None:
+        """Store the ended reply's vector (and the prompt's: :meth:`at_end`), and return
+        the reply's. After the end is written and told: the reader does not wait for the
+        encode and this write."""
         reply_vector, prompt_vector = self.at_end(prompt, context, reply, question)
         rows = [(reply_id, reply_vector)] if reply_vector is not None else []
         rows += [(prompt.id, prompt_vector)] if prompt_vector is not None else []
@@ -93,6 +94,7 @@ class TurnVectors:
                 self.store.set_embeddings(rows)
         except ThreadgraphError as error:  # backfill (threadgraph embeddings) fills it in
             log.warning("the vectors of reply %s were not saved: %s", reply_id, error.message)
+        return reply_vector
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
