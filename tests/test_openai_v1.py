@@ -144,6 +144,34 @@ def test_errors_come_back_in_openai_shapes(client: TestClient) -> None:
     assert client.get("/api/chats").json()["chats"] == chats
 
 
+def test_a_history_that_breaks_the_rules_is_stored_not_at_all(
+    client: TestClient, driver: Driver, app_settings: Settings
+) -> None:
+    """The new chat, the resent messages and the prompt are one write: an empty message
+    in the middle of a new history is a 400, and nothing of that history is stored (its
+    chat and first messages were, before the write was one transaction)."""
+    api = sdk(client)
+    chats = client.get("/api/chats").json()["chats"]
+    with pytest.raises(openai.BadRequestError) as bad:
+        api.chat.completions.create(
+            model="fake-echo",
+            messages=[
+                {"role": "system", "content": "Remember the word marmalade-41."},
+                {"role": "user", "content": "What was the word?"},
+                {"role": "assistant", "content": "   "},
+                {"role": "user", "content": "Say it again."},
+            ],
+        )
+    assert bad.value.body["type"] == "invalid_request_error"  # type: ignore[index]
+    assert client.get("/api/chats").json()["chats"] == chats
+    stored = rows(
+        driver,
+        app_settings.neo4j_database,
+        "MATCH (m:Message) WHERE m.content CONTAINS 'marmalade-41' RETURN count(m) AS n",
+    )
+    assert stored[0]["n"] == 0
+
+
 def test_models_are_listed_as_openai_lists_them(client: TestClient) -> None:
     listed = sdk(client).models.list()
     ids = [m.id for m in listed.data]

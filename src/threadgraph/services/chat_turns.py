@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -52,6 +52,9 @@ from threadgraph.store import Neo4jStore
 from threadgraph.store.turns import ModelChoice
 
 log = logging.getLogger(__name__)
+
+# Writes a turn's prompt (and the reply's placeholder) in the caller's own way.
+BeginTurn = Callable[[NewMessage, ModelChoice], TurnStart]
 
 STOPPED = "stopped by the person before the reply was finished"
 SHUTDOWN = "the server shut down while this reply was being written"
@@ -100,10 +103,12 @@ class ChatTurns:
         model: str | None = None,
         options: ContextOptions | None = None,
         slot: ReplySlot | None = None,
+        begin: BeginTurn | None = None,
     ) -> tuple[TurnStart, LiveReply | None]:
         """Store the prompt and start the reply; returns the turn and its live stream
         (None when a retried prompt id finds a reply that has already ended). ``slot``:
-        one the caller took already (``slots.take``), before writing what comes first."""
+        one the caller took already (``slots.take``). ``begin``: how the prompt is
+        written, when the caller writes more with it (``/v1``: a resent history)."""
         if message_id is not None:
             retried = self._retried(user_id, chat_id, content, parent_id, message_id)
             if retried is not None:
@@ -114,7 +119,10 @@ class ChatTurns:
             # (services/turn_vectors.py); the reply's end stores it on the prompt.
             question = self.vectors.question_soon(content)
             prompt = NewMessage(Role.USER, content, id=message_id)
-            turn = self.store.begin_turn(user_id, chat_id, prompt, choice, parent_id)
+            if begin is None:
+                turn = self.store.begin_turn(user_id, chat_id, prompt, choice, parent_id)
+            else:
+                turn = begin(prompt, choice)
             if not turn.created:
                 live = self.live.get(turn.reply.id)
                 if live is not None or turn.reply.status is not Status.STREAMING:

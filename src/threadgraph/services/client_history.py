@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 from threadgraph.errors import InvalidInput
 from threadgraph.models import NewMessage, Role, TurnStart
+from threadgraph.rules import new_id
 from threadgraph.services.chat_turns import ChatTurns
 from threadgraph.services.context import ContextAssembler
 from threadgraph.services.live_replies import LiveReply
 from threadgraph.store import Neo4jStore
+from threadgraph.store.turns import ModelChoice
 
 TITLE_CHARS = 60
 
@@ -54,20 +56,27 @@ class ClientHistory:
             *history, (_, prompt) = messages
             if chat_id is not None:
                 chat_id = self._store.get_chat(user_id, chat_id).id
-            match = self._store.history_match(user_id, history, chat_id) if history else None
+            match = self._store.histories.match(user_id, history, chat_id) if history else None
             parent: str | None = None
+            new_title: str | None = None
             if match is not None:
                 chat_id, parent = match.chat_id, match.message_id
                 history = history[match.matched :]
             elif chat_id is None:
                 first = next(content for role, content in messages if role == Role.USER)
-                chat_id = self._store.create_chat(user_id, title=_title(first)).id
-            for role, content in history:
-                new = NewMessage(Role(role), content)
-                parent = self._store.append_message(user_id, chat_id, new, parent).message.id
+                chat_id, new_title = new_id(), _title(first)
+            earlier = [NewMessage(Role(role), content) for role, content in history]
+            # The new chat, the messages not stored yet and the prompt: one transaction.
+            into: str = chat_id
+
+            def begin(prompt: NewMessage, choose: ModelChoice) -> TurnStart:
+                return self._store.histories.begin(
+                    user_id, into, new_title, earlier, parent, prompt, choose
+                )
+
             options = self._assembler.options(memory=memory)
             turn, live = self._turns.send(
-                user_id, chat_id, prompt, parent_id=parent, model=model, options=options, slot=slot
+                user_id, into, prompt, model=model, options=options, slot=slot, begin=begin
             )
             return ClientTurn(turn, live, match.matched if match is not None else 0)
 

@@ -35,7 +35,6 @@ from threadgraph.store import (
     branches,
     chats,
     export,
-    histories,
     imports,
     leases,
     notes,
@@ -47,6 +46,7 @@ from threadgraph.store import (
     users,
 )
 from threadgraph.store.account_store import AccountStore
+from threadgraph.store.client_history_store import ClientHistoryStore
 from threadgraph.store.session import Database, Tx
 from threadgraph.store.turns import ModelChoice
 
@@ -86,6 +86,7 @@ class Neo4jStore:
         # The replies this process starts are its own: owned by its instance id.
         self.lease = ReplyLease(settings.instance_id or new_id()[:13], settings.reply_lease_seconds)
         self.accounts = AccountStore(db)  # people and their API keys
+        self.histories = ClientHistoryStore(db, settings, self.lease)  # /v1's resent ones
 
     @classmethod
     def connect(cls, settings: Settings) -> Neo4jStore:
@@ -326,8 +327,6 @@ class Neo4jStore:
 
     export_subgraph = _reading(export.subgraph)
     topic_links = _reading(export.topic_links)
-
-    history_match = _reading(histories.deepest_match)
 
     # An agent's note, checked by the service (services/agent_memory.py): one transaction.
     save_note = _writing(notes.save)
