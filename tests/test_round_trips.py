@@ -17,6 +17,7 @@ from tests.api_helpers import turn
 from tests.app_client import ready_client
 from threadgraph.config import Settings
 from threadgraph.models import NewMessage, Role, User
+from threadgraph.rules import new_id
 from threadgraph.store import Neo4jStore
 from threadgraph.store.session import Database
 
@@ -110,3 +111,33 @@ def test_turn_regenerate_edit_and_fork_are_one_transaction_each(
     assert used == 1
     assert fork.forked_from_id == edited.prompt.id
     assert [m.id for m in branch] == [edited.prompt.id]
+
+
+def test_a_resent_history_is_recorded_in_one_transaction(store: Neo4jStore, user: User) -> None:
+    """/v1 (store/client_history_store.py): a new chat, the client's system prompt and an
+    earlier exchange it resends, the prompt and the reply's placeholder: one write."""
+    db = store.db
+    earlier = [
+        NewMessage(Role.SYSTEM, "You are terse."),
+        NewMessage(Role.USER, "What is a graph?"),
+        NewMessage(Role.ASSISTANT, "Nodes and edges."),
+    ]
+    chat_id = new_id()
+    prompt = NewMessage(Role.USER, "And a tree?")
+    begun, used = cost(
+        db,
+        lambda: store.histories.begin(
+            user.id, chat_id, "What is a graph?", earlier, None, prompt, lambda c, r: "m"
+        ),
+    )
+    assert used == 1
+    assert begun.prompt.chat_id == chat_id
+    assert store.get_chat(user.id, chat_id).title == "What is a graph?"
+    branch = store.active_branch(user.id, chat_id)
+    assert [(m.role, m.content) for m in branch] == [
+        (Role.SYSTEM, "You are terse."),
+        (Role.USER, "What is a graph?"),
+        (Role.ASSISTANT, "Nodes and edges."),
+        (Role.USER, "And a tree?"),
+        (Role.ASSISTANT, ""),
+    ]
