@@ -44,10 +44,12 @@ class ClientHistoryStore:
         its reply's placeholder under them. With ``new_chat_title`` the chat ``chat_id`` is
         made first (titled so: the client's first words)."""
         chat_id = records.lookup_id(chat_id, "chat")
-        limit = self._settings.max_title_chars
-        title = check_title(new_chat_title, limit) if new_chat_title is not None else None
+        # The messages first: the title is the first one's words, and an empty message
+        # should be told as one, not as an empty title.
         for message in [*earlier, prompt]:
             check_new_message(message, self._settings.max_message_chars)
+        limit = self._settings.max_title_chars
+        title = check_title(new_chat_title, limit) if new_chat_title is not None else None
 
         def work(tx: Tx) -> TurnStart:
             if title is not None:
