@@ -6,7 +6,8 @@
 3. Build the model's input from the branch (root .. prompt), newest turns kept first.
 4. Generate in a background thread that no HTTP connection owns: deltas are published to
    :mod:`live_replies`, the partial text is checkpointed every ``checkpoint_seconds``,
-   and the end is written once (status, text, model, token counts). A model failure
+   and the end is written once (status, text, model, token counts); the reader is told,
+   then the reply's vectors are stored (services/turn_vectors.py). A model failure
    ends the reply as ``failed`` with the reason; the prompt is untouched and the reply
    can be regenerated.
 5. After the first exchange the chat gets a title (asked of the model, with a fallback).
