@@ -358,13 +358,14 @@ class ChatTurns:
         try:
             final = self._finish(reply_id, end)
             live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
+            self.live.close(reply_id)  # a reader from now on reads it from the store
         finally:  # the reply has ended: its slot goes back, before the vectors below
             slot.release()
         try:  # The reader has the whole reply; no one waits on its vectors but JSON callers.
             if final is not None:
                 reply_vector = self.vectors.save(turn.prompt, reply_id, context, text, question)
         finally:
-            self.live.close(reply_id)
+            live.settled.set()
         # Enrichment, queued: the reader already has the whole reply.
         if status is Status.COMPLETE:
             self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model, reply_vector)

@@ -23,7 +23,7 @@ class LiveReply:
     reply_id: str
     events: list[ReplyEvent] = field(default_factory=list)
     finished: threading.Event = field(default_factory=threading.Event)  # the end is told
-    # Everything about the reply is stored, its vectors too: it is no longer live.
+    # Everything about the reply is stored, its vectors too (set by its writer).
     settled: threading.Event = field(default_factory=threading.Event)
     stop_requested: threading.Event = field(default_factory=threading.Event)
     # The text so far, when the writer has more than is stored: the lease keeper
@@ -84,9 +84,7 @@ class LiveReplies:
 
     def close(self, reply_id: str) -> None:
         with self._lock:
-            live = self._live.pop(reply_id, None)
-        if live is not None:
-            live.settled.set()
+            self._live.pop(reply_id, None)
 
     def seconds_since_last_start(self) -> float:
         """How long no reply has started here (work no one waits on waits for a lull)."""

@@ -21,7 +21,13 @@ UNWIND $ids AS id
 OPTIONAL MATCH (m:Message {id: id})
 WITH id, m, m.status = 'streaming' AS streaming
 CALL (m, streaming, id) {
+  // The status is read again once the reply's write lock is held (Neo4j reads what is
+  // committed when it reads): a reply whose end commits meanwhile is left as it ended,
+  // not given a lease (or older text) after it (the Cypher manual's "lost updates").
   WITH m WHERE streaming
+  SET m._renewing = true
+  REMOVE m._renewing
+  WITH m WHERE m.status = 'streaming'
   SET m.lease_until = $lease_until, m.content = coalesce($texts[id], m.content)
 }
 WITH id, coalesce(streaming, false) AS streaming, coalesce(m.stop_requested, false) AS asked
