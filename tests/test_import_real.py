@@ -5,6 +5,7 @@ through; what threadgraph does not keep is counted."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from neo4j import Driver
 
@@ -12,6 +13,7 @@ from tests.import_helpers import fixture_bytes, fixture_json, imported_chat
 from threadgraph.config import Settings
 from threadgraph.models import User
 from threadgraph.services.imports.service import Importer
+from threadgraph.services.imports.tree import graph_id
 from threadgraph.store import Neo4jStore
 
 
@@ -185,3 +187,185 @@ def test_chatgpt_export_with_two_branches_a_hidden_system_node_and_an_interrupte
     assert chat.messages["ada93f81-f59e-4b31-933d-1357efd68bfc"]["content"].endswith(
         "nestled between rolling"
     )
+
+
+def _shown(conversation: dict[str, Any]) -> list[str]:
+    """A ChatGPT conversation's visible text messages, in mapping order (one branch here)."""
+    shown = []
+    for key, node in conversation["mapping"].items():
+        message = node["message"]
+        if (
+            message
+            and message["author"]["role"] in ("user", "assistant")
+            and message["content"]["content_type"] == "text"
+            and message.get("recipient", "all") == "all"
+            and not message["metadata"].get("is_visually_hidden_from_conversation")
+        ):
+            shown.append(key)
+    return shown
+
+
+def test_librechat_chatgpt_export_then_its_citations_fragment(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    importer = Importer(store, settings)
+    summary = importer.run(user.id, fixture_bytes("real/chatgpt-export.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "chatgpt",
+        2,
+        10,
+    )
+    # Browsing: the searches and clicks (recipient "browser") and the pages they brought.
+    assert summary.messages_skipped == {
+        "no message": 2,
+        "hidden": 2,
+        "tool call": 4,
+        "tool message": 5,
+    }
+    assert (summary.skipped, summary.warnings) == ([], [])
+    for conversation in fixture_json("real/chatgpt-export.json"):
+        chat = imported_chat(driver, user.id, "chatgpt", conversation["id"])
+        shown = _shown(conversation)
+        # Every reply follows its prompt, across the browsing nodes left out between them.
+        assert chat.parent == dict(zip(shown, [None, *shown[:-1]], strict=True))
+        for key in shown:
+            message = conversation["mapping"][key]["message"]
+            assert chat.messages[key]["content"] == "".join(message["content"]["parts"])
+            assert chat.messages[key]["created_at"] == datetime.fromtimestamp(
+                message["create_time"], UTC
+            )
+        assert chat.head == conversation["current_node"] == shown[-1]
+        assert chat.chat["title"] == conversation["title"]
+        assert chat.chat["updated_at"] == datetime.fromtimestamp(conversation["update_time"], UTC)
+    web = fixture_json("real/chatgpt-export.json")[0]
+    before = imported_chat(driver, user.id, "chatgpt", web["id"])
+    assert len(before.messages) == 6
+
+    # The citations file is a fragment of the same conversation id (d6523d1e): a browsing
+    # result and the reply citing it, under a parent the file does not hold.
+    fragment = importer.run(user.id, fixture_bytes("real/chatgpt-citations.json"))
+    assert (fragment.chats_imported, fragment.messages_imported, fragment.skipped) == (1, 1, [])
+    assert fragment.messages_skipped == {"tool message": 1}
+    assert (
+        f"a stored chat has the conversation id {web['id']} but none of these messages: "
+        "imported as a separate chat"
+    ) in [w.reason for w in fragment.warnings]
+    stored = graph_id(user.id, "chatgpt", "chat", web["id"])
+    assert imported_chat(driver, user.id, "chatgpt", web["id"], stored) == before
+    records, _, _ = driver.execute_query(
+        """
+        MATCH (c:Chat {source_id: $sid})-[:BELONGS_TO]->(:User {id: $u})
+        WHERE c.id <> $stored
+        MATCH (m:Message)-[:BELONGS_TO]->(c)
+        RETURN c.title AS title, collect(m.content) AS contents
+        """,
+        sid=web["id"],
+        u=user.id,
+        stored=stored,
+    )
+    assert [r["title"] for r in records] == ["Citation Convo"]
+    [[reply]] = [r["contents"] for r in records]
+    assert reply.startswith("Signal Sciences is a web application security company")
+
+
+def test_librechat_tree_with_a_prompt_answered_twice_and_a_linear_export(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    importer = Importer(store, settings)
+    summary = importer.run(user.id, fixture_bytes("real/librechat-tree.json"))
+    assert (summary.chats_imported, summary.messages_imported) == (1, 9)
+    assert (summary.skipped, summary.warnings, summary.messages_skipped) == ([], [], {})
+    chat = imported_chat(driver, user.id, "librechat", "4a86c40e-e627-4454-b158-889680e23ad3")
+    reply = "4c395510-fdfd-4556-b034-f9440f025e91"
+    assert chat.parent[reply] == "9501f99d-9bbb-40cb-bbb2-16d79aeceb72"
+    # Two prompts after the first reply ("thanks", "lol"), and "thanks" answered twice.
+    thanks, lol = "6e4c95ca-fcb1-4869-adc3-b4bcec83a270", "d3e12088-962e-42ce-900d-edd6816acae5"
+    assert chat.children[reply] == [thanks, lol]
+    assert chat.children[thanks] == [
+        "5da2cdce-87f7-46b4-87c5-e8224e5d5125",
+        "64ed7568-bdcf-42a9-b34a-73386d4d99dc",
+    ]
+    assert chat.children[lol] == ["1f062c99-ff0a-4cf4-a1cf-7150261a24e2"]
+    assert chat.head == "ad7b6ec6-aaa4-434c-9188-def6aadbb2bf"  # the deepest, newest leaf
+    assert chat.messages[thanks]["content"] == "thanks"
+    assert chat.messages[reply]["model"] == "gpt-4-turbo"
+    assert chat.chat["created_at"] == iso("2024-05-01T16:35:11.530Z")
+
+    linear = importer.run(user.id, fixture_bytes("real/librechat-linear.json"))
+    assert (linear.chats_imported, linear.messages_imported, linear.warnings) == (1, 2, [])
+    chat = imported_chat(driver, user.id, "librechat", "4c9e1402-f746-479d-8a18-2dfab1bf750f")
+    assert chat.parent == {
+        "ed3fdaaa-e174-4d70-89a9-b06e70939723": None,
+        "113b8336-4b19-4f91-8eed-741b3dc2940e": "ed3fdaaa-e174-4d70-89a9-b06e70939723",
+    }
+    assert chat.messages["113b8336-4b19-4f91-8eed-741b3dc2940e"]["model"] == "gpt-4o"
+    assert chat.chat["title"] == "Adventure Across Time and Space"
+
+
+def test_open_webui_chat_object_as_stored_in_its_database(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    importer = Importer(store, settings)
+    summary = importer.run(user.id, fixture_bytes("real/openwebui-chat-object.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "openwebui",
+        1,
+        2,
+    )
+    [note] = [w.reason for w in summary.warnings]
+    derived = note.split(": ")[1].split(",")[0]
+    assert note == f"the chat has no id of its own: {derived}, from its first message"
+    raw = fixture_json("real/openwebui-chat-object.json")
+    chat = imported_chat(driver, user.id, "openwebui", derived)
+    prompt, reply = "5ae90291-abf9-453f-9f7d-78f3753af40c", "a9436447-add3-4bd8-a25f-6ce54b73903c"
+    assert chat.parent == {prompt: None, reply: prompt}
+    assert chat.head == raw["history"]["currentId"] == reply
+    assert chat.messages[reply]["content"] == raw["history"]["messages"][reply]["content"]
+    assert chat.messages[reply]["model"] == "deepseek/deepseek-chat:free"
+    assert chat.chat["title"] == "\U0001f9e0 Goldwater Rule Ethics"
+    # The chat's time is in milliseconds (…557127), its messages' in seconds (…557): the
+    # chat was last updated no earlier than it was created.
+    assert chat.chat["created_at"] == datetime.fromtimestamp(1744577557.127, UTC)
+    assert chat.chat["updated_at"] == chat.chat["created_at"]
+
+    again = importer.run(user.id, fixture_bytes("real/openwebui-chat-object.json"))
+    assert (again.chats_imported, again.chats_unchanged, again.messages_imported) == (0, 1, 0)
+
+
+def test_chatgpt_conversation_with_custom_instructions(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    summary = Importer(store, settings).run(
+        user.id, fixture_bytes("real/chatgpt-custom-instructions.json")
+    )
+    assert (summary.chats_imported, summary.messages_imported) == (1, 10)
+    # The hidden system prompt and the custom instructions (user_editable_context).
+    assert summary.messages_skipped == {"no message": 1, "hidden": 2}
+    [conversation] = fixture_json("real/chatgpt-custom-instructions.json")
+    chat = imported_chat(driver, user.id, "chatgpt", conversation["conversation_id"])
+    shown = _shown(conversation)
+    assert len(shown) == 10
+    assert chat.parent == dict(zip(shown, [None, *shown[:-1]], strict=True))
+    assert chat.head == conversation["current_node"]
+    assert chat.messages[shown[0]]["content"] == (
+        "Can you explain how photosynthesis works in simple terms?"
+    )
+    assert chat.chat["model"] == "gpt-4o"
+    assert chat.chat["created_at"] == datetime.fromtimestamp(conversation["create_time"], UTC)
+
+
+def test_claude_reply_with_a_thinking_block(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    summary = Importer(store, settings).run(user.id, fixture_bytes("real/claude-thinking.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "claude",
+        1,
+        2,
+    )
+    assert [w.reason for w in summary.warnings] == ["content blocks left out: thinking x1"]
+    chat = imported_chat(driver, user.id, "claude", "11111111-2222-3333-4444-555555555555")
+    reply = "ffffffff-1111-2222-3333-444444444444"
+    assert chat.messages[reply]["content"] == "Hello there! It's great to hear from you."
+    assert chat.head == reply
+    assert chat.chat["title"] == "Thinking Demo"
