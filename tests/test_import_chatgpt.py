@@ -5,7 +5,9 @@ only what is new."""
 from __future__ import annotations
 
 import copy
+import io
 import json
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,8 +15,9 @@ from neo4j import Driver
 
 from tests.import_helpers import count_nodes, fixture_bytes, fixture_json, imported_chat
 from threadgraph.config import Settings
-from threadgraph.errors import InvalidInput
+from threadgraph.errors import InvalidInput, TooLarge
 from threadgraph.models import User
+from threadgraph.services.imports import files
 from threadgraph.services.imports.service import Importer
 from threadgraph.services.imports.tree import graph_id, message_graph_id
 from threadgraph.store import Neo4jStore
@@ -167,22 +170,45 @@ def test_importing_again_adds_nothing_and_a_later_export_only_the_new(
     assert (a.parent["a-u3"], a.parent["a-a4"], a.head) == ("a-a3", "a-u3", "a-a4")
 
 
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def test_a_zip_is_read_like_its_conversations_json(
     store: Neo4jStore, settings: Settings, user: User
 ) -> None:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("chat.html", "<html></html>")
-        archive.writestr("export/conversations.json", fixture_bytes(FILE))
-    summary = Importer(store, settings).run(user.id, buffer.getvalue())
+    payload = _zip(
+        {"chat.html": b"<html></html>", "export/conversations.json": fixture_bytes(FILE)}
+    )
+    summary = Importer(store, settings).run(user.id, payload)
     assert (summary.format, summary.chats_imported, summary.messages_imported) == (
         "chatgpt",
         4,
         15,
     )
+
+
+def test_numbered_conversation_files_are_read_in_their_order_and_within_the_limit() -> None:
+    shards = {
+        "conversations-010.json": b'[{"id": "c"}]',
+        "conversations-002.json": b'[{"id": "b"}]',
+        "conversations-000.json": b'[{"id": "a"}]',
+        "user.json": b"{}",
+    }
+    assert files.decode(_zip(shards), 1000) == [{"id": "a"}, {"id": "b"}, {"id": "c"}]
+    # Each is under the limit, together they are not (the zip itself is small).
+    large = {f"conversations-00{i}.json": b'["' + b"x" * 5000 + b'"]' for i in range(3)}
+    with pytest.raises(TooLarge, match=r"conversations-002\.json with the files before it is"):
+        files.decode(_zip(large), 12_000)
+    assert len(files.decode(_zip(large), 16_000)) == 3
+    with pytest.raises(InvalidInput, match=r"conversations-001\.json in the zip is not a list"):
+        files.decode(_zip({**shards, "conversations-001.json": b"{}"}), 1000)
+    with pytest.raises(InvalidInput, match=r"conversations-001\.json in the zip is not valid JSON"):
+        files.decode(_zip({**shards, "conversations-001.json": b"[{"}), 1000)
 
 
 @pytest.mark.parametrize(
