@@ -3,6 +3,7 @@ against the fixtures exactly; the format is detected from the content."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from neo4j import Driver
@@ -118,3 +119,41 @@ def test_librechat_flat_and_tree_forms_are_one_conversation(
     other = imported_chat(driver, other_user.id, "librechat", "lc-1")
     assert (other.parent, other.head) == (expected_parents, "l-a2")
     assert other.chat["id"] != chat.chat["id"]  # the other person has a copy of their own
+
+
+def test_claude_attachments_and_files_are_counted(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    # A pasted document becomes an attachment with its extracted text; an image a file
+    # (made by hand in the shape of Claude's export).
+    pasted = {"file_name": "utils.py", "file_type": "txt", "extracted_content": "def f(): ..."}
+    conversation = {
+        "uuid": "claude-uploads",
+        "name": "Review",
+        "chat_messages": [
+            {
+                "uuid": "u1",
+                "sender": "human",
+                "text": "Can you review this file?",
+                "created_at": "2024-02-20T14:00:00Z",
+                "attachments": [pasted],
+                "files": [{"file_name": "screenshot.png"}],
+                "files_v2": [{"file_name": "screenshot.png"}],
+            },
+            {
+                "uuid": "a1",
+                "sender": "assistant",
+                "text": "It reads well.",
+                "created_at": "2024-02-20T14:01:00Z",
+                "attachments": [],
+                "files": [],
+            },
+        ],
+    }
+    summary = Importer(store, settings).run(user.id, json.dumps([conversation]).encode())
+    assert (summary.chats_imported, summary.messages_imported) == (1, 2)
+    assert [w.reason for w in summary.warnings] == [
+        "attachments and files left out: attachment x1, file x1"
+    ]
+    chat = imported_chat(driver, user.id, "claude", "claude-uploads")
+    assert chat.messages["u1"]["content"] == "Can you review this file?"
