@@ -224,3 +224,12 @@ def test_librechat_agent_parts_and_open_webui_files_are_counted(
     summary = Importer(store, settings).run(user.id, json.dumps(openwebui).encode())
     assert (summary.chats_imported, summary.messages_imported) == (1, 2)
     assert [w.reason for w in summary.warnings] == ["parts left out: file x1"]
+
+
+def test_a_conversation_without_times_or_text_is_skipped_with_its_reason(
+    store: Neo4jStore, settings: Settings, user: User
+) -> None:
+    empty = {"conversationId": "lc-empty", "messages": [{"messageId": "m1", "text": ""}]}
+    summary = Importer(store, settings).run(user.id, json.dumps(empty).encode())
+    assert summary.chats_imported == 0
+    assert [s.reason for s in summary.skipped] == ["no messages to import"]

@@ -175,7 +175,7 @@ def plan(
     # Without its own update time a chat was last updated at its newest message, and never
     # before it was created: Open WebUI keeps the chat's time in milliseconds and its
     # messages' in whole seconds, so they can fall just before it.
-    updated = chat.updated_at or max(created, *times.values())
+    updated = chat.updated_at or max([created, *times.values()])
     properties = {
         "title": title,
         "title_source": "user",
