@@ -5,16 +5,20 @@ only what is new."""
 from __future__ import annotations
 
 import copy
+import io
 import json
+import zipfile
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from neo4j import Driver
 
 from tests.import_helpers import count_nodes, fixture_bytes, fixture_json, imported_chat
 from threadgraph.config import Settings
-from threadgraph.errors import InvalidInput
+from threadgraph.errors import InvalidInput, TooLarge
 from threadgraph.models import User
+from threadgraph.services.imports import files
 from threadgraph.services.imports.service import Importer
 from threadgraph.services.imports.tree import graph_id, message_graph_id
 from threadgraph.store import Neo4jStore
@@ -56,7 +60,7 @@ def test_every_branch_head_and_order_are_kept(
         "node g-u1 create_time 'yesterday' is not an ISO 8601 time: left unknown",
     ) in notes
     assert (5, "message f-u1: parent f-ghost is not in the export") in notes
-    assert any(p == 1 and "1 non-text part" in r for p, r in notes)
+    assert (1, "non-text parts left out (images, files, audio): image_asset_pointer x1") in notes
 
     a = imported_chat(driver, user.id, "chatgpt", "conv-a")
     assert a.parent == {
@@ -167,22 +171,45 @@ def test_importing_again_adds_nothing_and_a_later_export_only_the_new(
     assert (a.parent["a-u3"], a.parent["a-a4"], a.head) == ("a-a3", "a-u3", "a-a4")
 
 
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def test_a_zip_is_read_like_its_conversations_json(
     store: Neo4jStore, settings: Settings, user: User
 ) -> None:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("chat.html", "<html></html>")
-        archive.writestr("export/conversations.json", fixture_bytes(FILE))
-    summary = Importer(store, settings).run(user.id, buffer.getvalue())
+    payload = _zip(
+        {"chat.html": b"<html></html>", "export/conversations.json": fixture_bytes(FILE)}
+    )
+    summary = Importer(store, settings).run(user.id, payload)
     assert (summary.format, summary.chats_imported, summary.messages_imported) == (
         "chatgpt",
         4,
         15,
     )
+
+
+def test_numbered_conversation_files_are_read_in_their_order_and_within_the_limit() -> None:
+    shards = {
+        "conversations-010.json": b'[{"id": "c"}]',
+        "conversations-002.json": b'[{"id": "b"}]',
+        "conversations-000.json": b'[{"id": "a"}]',
+        "user.json": b"{}",
+    }
+    assert files.decode(_zip(shards), 1000) == [{"id": "a"}, {"id": "b"}, {"id": "c"}]
+    # Each is under the limit, together they are not (the zip itself is small).
+    large = {f"conversations-00{i}.json": b'["' + b"x" * 5000 + b'"]' for i in range(3)}
+    with pytest.raises(TooLarge, match=r"conversations-002\.json with the files before it is"):
+        files.decode(_zip(large), 12_000)
+    assert len(files.decode(_zip(large), 16_000)) == 3
+    with pytest.raises(InvalidInput, match=r"conversations-001\.json in the zip is not a list"):
+        files.decode(_zip({**shards, "conversations-001.json": b"{}"}), 1000)
+    with pytest.raises(InvalidInput, match=r"conversations-001\.json in the zip is not valid JSON"):
+        files.decode(_zip({**shards, "conversations-001.json": b"[{"}), 1000)
 
 
 @pytest.mark.parametrize(
@@ -225,3 +252,53 @@ def test_a_message_over_the_limit_skips_its_conversation_only(
     assert "message b-a1 has 131,999 characters; the limit is 50,000" in reasons[1]
     assert "THREADGRAPH_MAX_MESSAGE_CHARS" in reasons[1]
     assert summary.chats_imported == 3
+
+
+def test_a_voice_conversation_keeps_what_was_said(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    # Voice mode as ChatGPT exports it (the shape other importers document; made by hand):
+    # each message is the transcription beside the recording, no text part.
+    said = "How long do I cook frozen chicken?"
+    answer = "About 25 minutes at 200 degrees, until it is no longer pink inside."
+    recording = {"content_type": "audio_asset_pointer", "asset_pointer": "sediment://file_1"}
+    parts = {
+        "u": [
+            {
+                "content_type": "real_time_user_audio_video_asset_pointer",
+                "audio_asset_pointer": recording,
+            },
+            {"content_type": "audio_transcription", "text": said, "direction": "in"},
+        ],
+        "a": [
+            {"content_type": "audio_transcription", "text": answer, "direction": "out"},
+            {**recording, "asset_pointer": "sediment://file_2"},
+        ],
+    }
+    mapping: dict[str, Any] = {"root": {"id": "root", "message": None, "children": ["u"]}}
+    for key, parent, role in (("u", "root", "user"), ("a", "u", "assistant")):
+        mapping[key] = {
+            "id": key,
+            "parent": parent,
+            "children": ["a"] if key == "u" else [],
+            "message": {
+                "id": key,
+                "author": {"role": role},
+                "create_time": 1767225600 + len(mapping),
+                "content": {"content_type": "multimodal_text", "parts": parts[key]},
+                "metadata": {"voice_mode_message": True},
+            },
+        }
+    conversation = {"id": "voice-1", "title": "Chicken", "mapping": mapping, "current_node": "a"}
+
+    summary = Importer(store, settings).run(user.id, json.dumps([conversation]).encode())
+    assert (summary.chats_imported, summary.messages_imported) == (1, 2)
+    assert summary.messages_skipped == {"no message": 1}
+    assert [w.reason for w in summary.warnings] == [
+        "non-text parts left out (images, files, audio): audio_asset_pointer x1, "
+        "real_time_user_audio_video_asset_pointer x1"
+    ]
+    chat = imported_chat(driver, user.id, "chatgpt", "voice-1")
+    assert chat.parent == {"u": None, "a": "u"}
+    assert (chat.messages["u"]["content"], chat.messages["a"]["content"]) == (said, answer)
+    assert chat.head == "a"

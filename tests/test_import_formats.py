@@ -3,6 +3,7 @@ against the fixtures exactly; the format is detected from the content."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from neo4j import Driver
@@ -118,3 +119,117 @@ def test_librechat_flat_and_tree_forms_are_one_conversation(
     other = imported_chat(driver, other_user.id, "librechat", "lc-1")
     assert (other.parent, other.head) == (expected_parents, "l-a2")
     assert other.chat["id"] != chat.chat["id"]  # the other person has a copy of their own
+
+
+def test_claude_attachments_and_files_are_counted(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    # A pasted document becomes an attachment with its extracted text; an image a file
+    # (made by hand in the shape of Claude's export).
+    pasted = {"file_name": "utils.py", "file_type": "txt", "extracted_content": "def f(): ..."}
+    conversation = {
+        "uuid": "claude-uploads",
+        "name": "Review",
+        "chat_messages": [
+            {
+                "uuid": "u1",
+                "sender": "human",
+                "text": "Can you review this file?",
+                "created_at": "2024-02-20T14:00:00Z",
+                "attachments": [pasted],
+                "files": [{"file_name": "screenshot.png"}],
+                "files_v2": [{"file_name": "screenshot.png"}],
+            },
+            {
+                "uuid": "a1",
+                "sender": "assistant",
+                "text": "It reads well.",
+                "created_at": "2024-02-20T14:01:00Z",
+                "attachments": [],
+                "files": [],
+            },
+        ],
+    }
+    summary = Importer(store, settings).run(user.id, json.dumps([conversation]).encode())
+    assert (summary.chats_imported, summary.messages_imported) == (1, 2)
+    assert [w.reason for w in summary.warnings] == [
+        "attachments and files left out: attachment x1, file x1"
+    ]
+    chat = imported_chat(driver, user.id, "claude", "claude-uploads")
+    assert chat.messages["u1"]["content"] == "Can you review this file?"
+
+
+def test_librechat_agent_parts_and_open_webui_files_are_counted(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    # Made by hand in the shapes the apps write: a LibreChat agent's reply keeps its text
+    # in content parts beside its reasoning and tool calls; files ride on the prompt.
+    librechat = {
+        "conversationId": "lc-agent",
+        "title": "Agent",
+        "messages": [
+            {
+                "messageId": "u1",
+                "parentMessageId": "00000000-0000-0000-0000-000000000000",
+                "isCreatedByUser": True,
+                "text": "What is 2 + 2?",
+                "files": [{"file_id": "f1", "filename": "sum.png", "type": "image/png"}],
+                "createdAt": "2025-03-01T10:00:00.000Z",
+            },
+            {
+                "messageId": "a1",
+                "parentMessageId": "u1",
+                "isCreatedByUser": False,
+                "text": "",
+                "content": [
+                    {"type": "think", "think": "Simple arithmetic."},
+                    {"type": "tool_call", "tool_call": {"name": "calculator", "args": "2+2"}},
+                    {"type": "text", "text": "It is 4."},
+                ],
+                "createdAt": "2025-03-01T10:00:05.000Z",
+            },
+        ],
+    }
+    summary = Importer(store, settings).run(user.id, json.dumps(librechat).encode())
+    assert (summary.chats_imported, summary.messages_imported) == (1, 2)
+    assert [w.reason for w in summary.warnings] == [
+        "parts left out: file x1, think x1, tool_call x1"
+    ]
+    assert imported_chat(driver, user.id, "librechat", "lc-agent").messages["a1"]["content"] == (
+        "It is 4."
+    )
+
+    prompt = {"id": "p1", "parentId": None, "childrenIds": ["r1"], "role": "user"}
+    reply = {"id": "r1", "parentId": "p1", "childrenIds": [], "role": "assistant"}
+    openwebui = [
+        {
+            "id": "owu-files",
+            "title": "Picture",
+            "chat": {
+                "history": {
+                    "currentId": "r1",
+                    "messages": {
+                        "p1": {
+                            **prompt,
+                            "content": "What is in this picture?",
+                            "timestamp": 1700000000,
+                            "files": [{"type": "image", "url": "data:image/png;base64,AAAA"}],
+                        },
+                        "r1": {**reply, "content": "A cat.", "timestamp": 1700000005},
+                    },
+                }
+            },
+        }
+    ]
+    summary = Importer(store, settings).run(user.id, json.dumps(openwebui).encode())
+    assert (summary.chats_imported, summary.messages_imported) == (1, 2)
+    assert [w.reason for w in summary.warnings] == ["parts left out: file x1"]
+
+
+def test_a_conversation_without_times_or_text_is_skipped_with_its_reason(
+    store: Neo4jStore, settings: Settings, user: User
+) -> None:
+    empty = {"conversationId": "lc-empty", "messages": [{"messageId": "m1", "text": ""}]}
+    summary = Importer(store, settings).run(user.id, json.dumps(empty).encode())
+    assert summary.chats_imported == 0
+    assert [s.reason for s in summary.skipped] == ["no messages to import"]

@@ -139,49 +139,82 @@ def test_chatbot_ui_version_4_export(
     assert (again.chats_imported, again.chats_unchanged, again.messages_imported) == (0, 2, 0)
 
 
-def test_chatgpt_export_with_two_branches_a_hidden_system_node_and_an_interrupted_reply(
+def test_librechat_tree_with_a_prompt_answered_twice_and_a_linear_export(
     store: Neo4jStore, settings: Settings, driver: Driver, user: User
 ) -> None:
-    summary = Importer(store, settings).run(user.id, fixture_bytes("real/chatgpt-tree.json"))
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "chatgpt",
-        1,
-        11,
-    )
-    # The empty root node and the hidden system prompt are counted, not kept.
-    assert summary.messages_skipped == {"no message": 1, "hidden": 1}
-    assert (summary.skipped, summary.warnings) == ([], [])
+    importer = Importer(store, settings)
+    summary = importer.run(user.id, fixture_bytes("real/librechat-tree.json"))
+    assert (summary.chats_imported, summary.messages_imported) == (1, 9)
+    assert (summary.skipped, summary.warnings, summary.messages_skipped) == ([], [], {})
+    chat = imported_chat(driver, user.id, "librechat", "4a86c40e-e627-4454-b158-889680e23ad3")
+    reply = "4c395510-fdfd-4556-b034-f9440f025e91"
+    assert chat.parent[reply] == "9501f99d-9bbb-40cb-bbb2-16d79aeceb72"
+    # Two prompts after the first reply ("thanks", "lol"), and "thanks" answered twice.
+    thanks, lol = "6e4c95ca-fcb1-4869-adc3-b4bcec83a270", "d3e12088-962e-42ce-900d-edd6816acae5"
+    assert chat.children[reply] == [thanks, lol]
+    assert chat.children[thanks] == [
+        "5da2cdce-87f7-46b4-87c5-e8224e5d5125",
+        "64ed7568-bdcf-42a9-b34a-73386d4d99dc",
+    ]
+    assert chat.children[lol] == ["1f062c99-ff0a-4cf4-a1cf-7150261a24e2"]
+    assert chat.head == "ad7b6ec6-aaa4-434c-9188-def6aadbb2bf"  # the deepest, newest leaf
+    assert chat.messages[thanks]["content"] == "thanks"
+    assert chat.messages[reply]["model"] == "gpt-4-turbo"
+    assert chat.chat["created_at"] == iso("2024-05-01T16:35:11.530Z")
 
-    conversation = fixture_json("real/chatgpt-tree.json")[0]
-    chat = imported_chat(driver, user.id, "chatgpt", conversation["id"])
-    kept = {
-        key: node
-        for key, node in conversation["mapping"].items()
-        if node["message"] and node["message"]["author"]["role"] in ("user", "assistant")
+    linear = importer.run(user.id, fixture_bytes("real/librechat-linear.json"))
+    assert (linear.chats_imported, linear.messages_imported, linear.warnings) == (1, 2, [])
+    chat = imported_chat(driver, user.id, "librechat", "4c9e1402-f746-479d-8a18-2dfab1bf750f")
+    assert chat.parent == {
+        "ed3fdaaa-e174-4d70-89a9-b06e70939723": None,
+        "113b8336-4b19-4f91-8eed-741b3dc2940e": "ed3fdaaa-e174-4d70-89a9-b06e70939723",
     }
-    assert set(chat.messages) == set(kept)
-    for key, node in kept.items():
-        message = node["message"]
-        stored = chat.messages[key]
-        assert stored["content"] == "".join(message["content"]["parts"])
-        assert stored["role"] == message["author"]["role"]
-        assert stored["created_at"] == datetime.fromtimestamp(message["create_time"], UTC)
-        # The first prompt hangs from the hidden system node, which is left out: a root.
-        assert chat.parent[key] == (node["parent"] if node["parent"] in kept else None)
-    # Both branches come through in sibling order: "so cool bro" / "hi again", two jokes.
-    assert chat.children["bda8a275-886d-4f59-b38c-d7037144f0d5"] == [
-        "aaa24023-b02f-4d49-b568-5856b41750c0",
-        "aaa236a3-cdfc-4eb1-b5c5-790c6641f880",
-    ]
-    assert chat.children["aaa20127-b9e3-44f6-afbe-a2475838625a"] == [
-        "d0d2a7df-d2fc-4df9-bf0a-1c5121e227ae",
-        "f63b8e17-aa5c-4ca6-a1bf-d4d285e269b8",
-    ]
-    assert chat.head == conversation["current_node"]
-    assert chat.chat["title"] == "Assist user with summary"
-    assert chat.chat["created_at"] == datetime.fromtimestamp(conversation["create_time"], UTC)
-    assert chat.chat["updated_at"] == datetime.fromtimestamp(conversation["update_time"], UTC)
-    # The reply cut off mid-story ("status": "in_progress") is kept as far as it got.
-    assert chat.messages["ada93f81-f59e-4b31-933d-1357efd68bfc"]["content"].endswith(
-        "nestled between rolling"
+    assert chat.messages["113b8336-4b19-4f91-8eed-741b3dc2940e"]["model"] == "gpt-4o"
+    assert chat.chat["title"] == "Adventure Across Time and Space"
+
+
+def test_open_webui_chat_object_as_stored_in_its_database(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    importer = Importer(store, settings)
+    summary = importer.run(user.id, fixture_bytes("real/openwebui-chat-object.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "openwebui",
+        1,
+        2,
     )
+    [note] = [w.reason for w in summary.warnings]
+    derived = note.split(": ")[1].split(",")[0]
+    assert note == f"the chat has no id of its own: {derived}, from its first message"
+    raw = fixture_json("real/openwebui-chat-object.json")
+    chat = imported_chat(driver, user.id, "openwebui", derived)
+    prompt, reply = "5ae90291-abf9-453f-9f7d-78f3753af40c", "a9436447-add3-4bd8-a25f-6ce54b73903c"
+    assert chat.parent == {prompt: None, reply: prompt}
+    assert chat.head == raw["history"]["currentId"] == reply
+    assert chat.messages[reply]["content"] == raw["history"]["messages"][reply]["content"]
+    assert chat.messages[reply]["model"] == "deepseek/deepseek-chat:free"
+    assert chat.chat["title"] == "\U0001f9e0 Goldwater Rule Ethics"
+    # The chat's time is in milliseconds (…557127), its messages' in seconds (…557): the
+    # chat was last updated no earlier than it was created.
+    assert chat.chat["created_at"] == datetime.fromtimestamp(1744577557.127, UTC)
+    assert chat.chat["updated_at"] == chat.chat["created_at"]
+
+    again = importer.run(user.id, fixture_bytes("real/openwebui-chat-object.json"))
+    assert (again.chats_imported, again.chats_unchanged, again.messages_imported) == (0, 1, 0)
+
+
+def test_claude_reply_with_a_thinking_block(
+    store: Neo4jStore, settings: Settings, driver: Driver, user: User
+) -> None:
+    summary = Importer(store, settings).run(user.id, fixture_bytes("real/claude-thinking.json"))
+    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
+        "claude",
+        1,
+        2,
+    )
+    assert [w.reason for w in summary.warnings] == ["content blocks left out: thinking x1"]
+    chat = imported_chat(driver, user.id, "claude", "11111111-2222-3333-4444-555555555555")
+    reply = "ffffffff-1111-2222-3333-444444444444"
+    assert chat.messages[reply]["content"] == "Hello there! It's great to hear from you."
+    assert chat.head == reply
+    assert chat.chat["title"] == "Thinking Demo"

@@ -3,14 +3,17 @@
 the person last saw). Messages carry ``author.role``, ``content.content_type`` and
 ``parts``, ``create_time`` (seconds) and ``metadata.model_slug``.
 
-Kept: user, assistant and (visible) system text. Left out, counted: nodes without a
-message (the tree's root), tool messages and tool calls (``recipient`` other than
-``all``), hidden nodes (``is_visually_hidden_from_conversation``, weight 0), and content
-types other than text (reasoning, browsing, execution output...).
+Kept: user, assistant and (visible) system text, and what was said in voice mode (the
+``audio_transcription`` parts of a ``multimodal_text`` message). Left out, counted: nodes
+without a message (the tree's root), tool messages and tool calls (``recipient`` other
+than ``all``), hidden nodes (``is_visually_hidden_from_conversation``, weight 0), content
+types other than text (reasoning, browsing, execution output...), and the other parts of
+a message (images, files, the voice recordings themselves), in one note per conversation.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -48,7 +51,11 @@ def parse(item: dict[str, Any]) -> SourceChat:
     nodes = mapping(item["mapping"], "mapping")
     chat_id = ident(item.get("conversation_id") or item.get("id"), "conversation id")
     warnings: list[str] = []
-    messages = [_message(key, node, warnings) for key, node in _in_order(nodes)]
+    left_out: Counter[str] = Counter()
+    messages = [_message(key, node, warnings, left_out) for key, node in _in_order(nodes)]
+    if left_out:
+        parts = ", ".join(f"{kind} x{n}" for kind, n in sorted(left_out.items()))
+        warnings.append(f"non-text parts left out (images, files, audio): {parts}")
     return SourceChat(
         source_id=chat_id,
         title=lenient_text(item.get("title"), "title", warnings),
@@ -82,7 +89,7 @@ def _in_order(nodes: dict[str, Any]) -> list[tuple[str, Any]]:
     return [(k, nodes[k]) for k in order]
 
 
-def _message(key: str, node: Any, warnings: list[str]) -> SourceMessage:
+def _message(key: str, node: Any, warnings: list[str], left_out: Counter[str]) -> SourceMessage:
     node = mapping(node, f"node {key}")
     parent = node.get("parent")
     parent_id = ident(parent, f"node {key} parent") if parent is not None else None
@@ -96,7 +103,7 @@ def _message(key: str, node: Any, warnings: list[str]) -> SourceMessage:
     content = mapping(message.get("content") or {}, f"node {key} content")
     created = lenient_time(message.get("create_time"), f"node {key} create_time", warnings)
     model = metadata.get("model_slug") if isinstance(metadata.get("model_slug"), str) else None
-    body, skip = _text(key, content, warnings)
+    body, skip = _text(key, content, left_out)
     if role == "tool":
         skip = "tool message"
     elif role not in ("user", "assistant", "system"):
@@ -110,15 +117,28 @@ def _message(key: str, node: Any, warnings: list[str]) -> SourceMessage:
     )
 
 
-def _text(key: str, content: dict[str, Any], warnings: list[str]) -> tuple[str, str | None]:
+def _text(key: str, content: dict[str, Any], left_out: Counter[str]) -> tuple[str, str | None]:
     kind = content.get("content_type", "text")
     if kind not in TEXT_TYPES:
         return "", f"content type {kind!r}"
     if kind == "code":
         return optional_text(content.get("text"), f"node {key} code") or "", None
-    parts = array(content.get("parts") or [], f"node {key} parts")
-    texts = [p for p in parts if isinstance(p, str)]
-    others = len(parts) - len(texts)
-    if others:
-        warnings.append(f"node {key}: {others} non-text part(s) (images, files) left out")
+    texts = []
+    for part in array(content.get("parts") or [], f"node {key} parts"):
+        if isinstance(part, str):
+            texts.append(part)
+        elif _spoken(part):
+            texts.append(part["text"])
+        else:
+            part_kind = part.get("content_type") if isinstance(part, dict) else None
+            left_out[part_kind if isinstance(part_kind, str) else type(part).__name__] += 1
     return "\n".join(t for t in texts if t), None
+
+
+def _spoken(part: Any) -> bool:
+    """A voice-mode part: what was said, as ChatGPT transcribed it."""
+    return (
+        isinstance(part, dict)
+        and part.get("content_type") == "audio_transcription"
+        and isinstance(part.get("text"), str)
+    )

@@ -6,7 +6,9 @@ Newer exports link each message to its parent (``parent_message_uuid``; the root
 parent is the all-zero UUID), so edited prompts and retried replies are branches;
 messages without the link follow the one listed before them. The head is
 ``current_leaf_message_uuid`` when present, else the newest leaf. Text blocks are kept;
-thinking, tool use and tool result blocks are left out and counted.
+thinking, tool use and tool result blocks are left out and counted, and so are a message's
+``attachments`` (pasted or uploaded documents, with their extracted text) and ``files``
+(images, PDFs; ``files_v2`` in newer exports lists the same ones).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def parse(item: dict[str, Any]) -> SourceChat:
     listed = array(item["chat_messages"], "chat_messages")
     warnings: list[str] = []
     left_out: Counter[str] = Counter()
+    uploads: Counter[str] = Counter()
     messages: list[SourceMessage] = []
     previous: str | None = None
     for index, raw in enumerate(listed):
@@ -73,9 +76,18 @@ def parse(item: dict[str, Any]) -> SourceChat:
             )
         )
         previous = source_id
+        for kind, listed_uploads in (
+            ("attachment", raw.get("attachments")),
+            ("file", raw.get("files") or raw.get("files_v2")),
+        ):
+            if isinstance(listed_uploads, list) and listed_uploads:
+                uploads[kind] += len(listed_uploads)
     if left_out:
         blocks = ", ".join(f"{kind} x{n}" for kind, n in sorted(left_out.items()))
         warnings.append(f"content blocks left out: {blocks}")
+    if uploads:
+        kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(uploads.items()))
+        warnings.append(f"attachments and files left out: {kinds}")
     head = item.get("current_leaf_message_uuid")
     return SourceChat(
         source_id=ident(item.get("uuid"), "conversation uuid"),

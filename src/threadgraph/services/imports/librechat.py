@@ -3,10 +3,13 @@ flat messages linked by ``parentMessageId`` (the root's parent is the all-zero U
 or the tree form ``messagesTree`` / ``messages`` whose items nest their ``children``.
 A message is ``{messageId, parentMessageId, isCreatedByUser, sender, text, content,
 createdAt, model}``. LibreChat keeps no current node: the head is the newest leaf.
+Agents' replies keep their text in ``content`` parts; the other parts (``think``,
+``tool_call``, images...) and a message's ``files`` are left out and counted in a note.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -49,7 +52,11 @@ def parse(item: dict[str, Any]) -> SourceChat:
         raise MalformedChat("the conversation has no messages")
     messages: list[SourceMessage] = []
     notes: list[str] = []
-    _walk(array(listed, "messages"), messages, notes)
+    left_out: Counter[str] = Counter()
+    _walk(array(listed, "messages"), messages, notes, left_out)
+    if left_out:
+        parts = ", ".join(f"{kind} x{n}" for kind, n in sorted(left_out.items()))
+        notes.append(f"parts left out: {parts}")
     # ``exportAt`` is when the file was made, and only a time of day (JavaScript's
     # toTimeString()): never the chat's time. Without ``updatedAt`` the newest message's
     # time stands in.
@@ -64,7 +71,9 @@ def parse(item: dict[str, Any]) -> SourceChat:
     )
 
 
-def _walk(listed: list[Any], out: list[SourceMessage], notes: list[str]) -> None:
+def _walk(
+    listed: list[Any], out: list[SourceMessage], notes: list[str], left_out: Counter[str]
+) -> None:
     """Messages in order, parents before children (iterative: a long conversation in the
     tree form nests as deep as it is long)."""
     stack: list[tuple[Any, str | None, int]] = [
@@ -84,7 +93,7 @@ def _walk(listed: list[Any], out: list[SourceMessage], notes: list[str]) -> None
                 source_id,
                 parent_id,
                 "user" if by_user else "assistant",
-                _body(raw, source_id),
+                _body(raw, source_id, left_out),
                 lenient_time(raw.get("createdAt"), f"message {source_id} createdAt", notes),
                 None
                 if by_user
@@ -97,7 +106,10 @@ def _walk(listed: list[Any], out: list[SourceMessage], notes: list[str]) -> None
             stack.extend((child, source_id, i) for i, child in reversed(list(enumerate(kids))))
 
 
-def _body(raw: dict[str, Any], source_id: str) -> str:
+def _body(raw: dict[str, Any], source_id: str, left_out: Counter[str]) -> str:
+    files = raw.get("files")
+    if isinstance(files, list) and files:
+        left_out["file"] += len(files)
     body = text(raw.get("text") or "", f"message {source_id} text")
     if body or not raw.get("content"):
         return body
@@ -108,4 +120,7 @@ def _body(raw: dict[str, Any], source_id: str) -> str:
             if isinstance(value, dict):  # {"value": "..."} in some versions
                 value = value.get("value")
             texts.append(text(value or "", f"message {source_id} text part"))
+        else:
+            kind = part.get("type") if isinstance(part, dict) else None
+            left_out[kind if isinstance(kind, str) else type(part).__name__] += 1
     return "\n\n".join(t for t in texts if t)

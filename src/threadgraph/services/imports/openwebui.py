@@ -2,7 +2,8 @@
 where ``chat.history`` is ``{messages: {id: {id, parentId, childrenIds, role, content,
 timestamp, model}}, currentId}``. Timestamps are seconds or milliseconds (both occur);
 ``currentId`` is the head. A single chat object (with ``chat`` or ``history`` at the top)
-is accepted too.
+is accepted too. A message's ``files`` (uploaded images and documents) are left out and
+counted in a note.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def parse(item: dict[str, Any]) -> SourceChat:
         parent = raw.get("parentId")
         role = raw.get("role")
         content = raw.get("content")
+        files = raw.get("files")
+        if isinstance(files, list) and files:
+            left_out["file"] += len(files)
         if isinstance(content, list):  # some versions store content parts
             content = "\n".join(
                 p.get("text", "") for p in content if isinstance(p, dict) and p.get("text")

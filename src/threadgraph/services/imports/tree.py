@@ -172,7 +172,10 @@ def plan(
     head = _head(chat, by_id, keep, kept_parent, times, warnings)
     title = " ".join((chat.title or "").split())[: limits.max_title_chars] or IMPORTED_TITLE
     created = chat.created_at or (min(times.values()) if times else now)
-    updated = chat.updated_at or (max(times.values()) if times else created)
+    # Without its own update time a chat was last updated at its newest message, and never
+    # before it was created: Open WebUI keeps the chat's time in milliseconds and its
+    # messages' in whole seconds, so they can fall just before it.
+    updated = chat.updated_at or max([created, *times.values()])
     properties = {
         "title": title,
         "title_source": "user",
