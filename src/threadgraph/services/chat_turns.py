@@ -34,7 +34,7 @@ from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status
 from threadgraph.ports import Embedder, Usage
 from threadgraph.rules import check_new_message
 from threadgraph.services.context import AssembledContext, ContextAssembler
-from threadgraph.services.enrichment import ReplyEnrichment
+from threadgraph.services.enrichment import FinishedExchange, ReplyEnrichment
 from threadgraph.services.enrichment_queue import EnrichmentQueue
 from threadgraph.services.live_replies import LiveReplies, LiveReply
 from threadgraph.services.reply_events import (
@@ -368,7 +368,8 @@ class ChatTurns:
             live.settled.set()
         # Enrichment, queued: the reader already has the whole reply.
         if status is Status.COMPLETE:
-            self.enrichment.after_reply(user_id, turn.prompt, reply_id, text, model, reply_vector)
+            done = FinishedExchange(user_id, turn.prompt, reply_id, text, model, reply_vector)
+            self.enrichment.after_reply(done)
 
     def _checkpoint(self, reply_id: str, text: str) -> bool:
         """Save the text so far; True when the reply should stop."""

@@ -5,6 +5,7 @@ failures are logged, never raised."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from threadgraph.config import Settings
 from threadgraph.errors import ThreadgraphError
@@ -19,6 +20,20 @@ from threadgraph.store import Neo4jStore
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class FinishedExchange:
+    """A complete exchange, as its reply's writer hands it over to be enriched."""
+
+    user_id: str
+    prompt: Message
+    reply_id: str
+    reply: str
+    model: str
+    # The reply's vector, read with its prompt: it stands for the exchange, which then is
+    # not embedded again (as an import's topic pass does). None when it has none.
+    vector: list[float] | None
+
+
 class ReplyEnrichment:
     def __init__(
         self, store: Neo4jStore, catalog: ModelCatalog, settings: Settings, embedder: Embedder
@@ -28,32 +43,15 @@ class ReplyEnrichment:
         self.settings = settings
         self.embedder = embedder
 
-    def after_reply(
-        self,
-        user_id: str,
-        prompt: Message,
-        reply_id: str,
-        reply: str,
-        model: str,
-        vector: list[float] | None = None,
-    ) -> None:
+    def after_reply(self, done: FinishedExchange) -> None:
         """Topics for a complete exchange; a title after the first one (the store keeps a
-        title the person chose or one already generated). ``vector``: the reply's, read
-        with its prompt; it stands for the exchange, which then is not embedded again
-        (as an import's topic pass does)."""
-        self._topics(user_id, prompt, reply_id, reply, model, vector)
-        if prompt.parent_id is None:
-            self._title(user_id, prompt, reply, model)
+        title the person chose or one already generated)."""
+        self._topics(done)
+        if done.prompt.parent_id is None:
+            self._title(done.user_id, done.prompt, done.reply, done.model)
 
-    def _topics(
-        self,
-        user_id: str,
-        prompt: Message,
-        reply_id: str,
-        reply: str,
-        model: str,
-        vector: list[float] | None,
-    ) -> None:
+    def _topics(self, done: FinishedExchange) -> None:
+        user_id, prompt, reply_id, reply = done.user_id, done.prompt, done.reply_id, done.reply
         if not self.settings.topics_enabled:
             return
         try:
@@ -61,14 +59,14 @@ class ReplyEnrichment:
             if self.settings.topics_extractor == "model":
                 topics = extract_topics_with_model(
                     self.catalog,
-                    self.settings.topics_model or model,
+                    self.settings.topics_model or done.model,
                     self.embedder,
                     prompt.content,
                     reply,
                 )
             if not topics:
                 exchange = [(prompt.content, reply)]
-                topics = extract_topics_batch(self.embedder, exchange, [vector])[0]
+                topics = extract_topics_batch(self.embedder, exchange, [done.vector])[0]
             for topic in topics:
                 self.store.link_topic(
                     user_id,

@@ -15,10 +15,8 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass
 
-from threadgraph.models import Message
-from threadgraph.services.enrichment import ReplyEnrichment
+from threadgraph.services.enrichment import FinishedExchange, ReplyEnrichment
 from threadgraph.services.live_replies import LiveReplies
 
 log = logging.getLogger(__name__)
@@ -30,41 +28,22 @@ PATIENCE_SECONDS = 3.0
 DRAIN_SECONDS = 5.0
 
 
-@dataclass(frozen=True)
-class _Exchange:
-    user_id: str
-    prompt: Message
-    reply_id: str
-    reply: str
-    model: str
-    vector: list[float] | None
-
-
 class EnrichmentQueue:
     def __init__(self, enrichment: ReplyEnrichment, live: LiveReplies) -> None:
         self.enrichment = enrichment
         self.live = live
-        self._waiting: queue.SimpleQueue[_Exchange | None] = queue.SimpleQueue()
+        self._waiting: queue.SimpleQueue[FinishedExchange | None] = queue.SimpleQueue()
         self._closing = threading.Event()
         self._pending = 0  # queued or being enriched
         self._settled = threading.Condition()
         self._worker = threading.Thread(target=self._run, name="enrichment", daemon=True)
         self._worker.start()
 
-    def after_reply(
-        self,
-        user_id: str,
-        prompt: Message,
-        reply_id: str,
-        reply: str,
-        model: str,
-        vector: list[float] | None = None,
-    ) -> None:
-        """Queue a complete exchange's topics (and title, after a chat's first one);
-        ``vector``: the reply's, read with its prompt, when it has one."""
+    def after_reply(self, done: FinishedExchange) -> None:
+        """Queue a complete exchange's topics (and title, after a chat's first one)."""
         with self._settled:
             self._pending += 1
-        self._waiting.put(_Exchange(user_id, prompt, reply_id, reply, model, vector))
+        self._waiting.put(done)
 
     def wait_until_done(self, timeout: float) -> bool:
         """Whether every exchange queued so far was enriched within ``timeout`` seconds
@@ -83,7 +62,7 @@ class EnrichmentQueue:
             if first is None:
                 return
             self._wait_for_a_lull()
-            batch: list[_Exchange | None] = [first]
+            batch: list[FinishedExchange | None] = [first]
             while not self._waiting.empty():
                 batch.append(self._waiting.get())
             for exchange in batch:
@@ -99,9 +78,9 @@ class EnrichmentQueue:
                 return
             self._closing.wait(QUIET_SECONDS - quiet_for)
 
-    def _enrich(self, e: _Exchange) -> None:
+    def _enrich(self, e: FinishedExchange) -> None:
         try:
-            self.enrichment.after_reply(e.user_id, e.prompt, e.reply_id, e.reply, e.model, e.vector)
+            self.enrichment.after_reply(e)
         except Exception:  # the worker must outlive any one failure
             log.exception("enriching reply %s failed", e.reply_id)
         finally:
