@@ -1,6 +1,7 @@
 """Import throughput: a generated ChatGPT export of 10,000 messages with branches.
 
-    .venv/bin/python -m bench.import_throughput [--messages 10000] [--per-chat 25]
+    .venv/bin/python -m bench.import_throughput [--messages 10000] [--per-chat 25] [--threads 1]
+        [--locomo PATH/locomo.json]   # real conversations' text instead of generated
 
 Each conversation is a chain of exchanges with an edited prompt and a regenerated reply
 every few turns, plus the hidden system root ChatGPT writes. Times (for a fresh person
@@ -16,9 +17,11 @@ import argparse
 import json
 import random
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.harness import bench_neo4j
+from bench.locomo_eval import chatgpt_export
 from threadgraph.embeddings.local import shared_embedder
 from threadgraph.rules import new_id
 from threadgraph.services.imports.enrich import embed_missing, topics_for_imported
@@ -119,8 +122,21 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--per-chat", type=int, default=25)
     parser.add_argument("--no-embeddings", action="store_true", help="time the graph only")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch threads for the embedding passes"
+    )
+    parser.add_argument(
+        "--locomo",
+        type=Path,
+        help="import LoCoMo's conversations (real text; bench/locomo_eval.py) instead",
+    )
     args = parser.parse_args()
-    payload = json.dumps(generate(args.messages, args.per_chat)).encode()
+    if args.locomo:
+        samples = json.loads(args.locomo.read_text())
+        chats = [c for s in samples for c in chatgpt_export(s["conversation"], s["sample_id"])]
+    else:
+        chats = generate(args.messages, args.per_chat)
+    payload = json.dumps(chats).encode()
     with bench_neo4j() as settings:
         store = Neo4jStore.connect(settings)
         store.migrate()
@@ -153,10 +169,10 @@ def main() -> None:
         if args.no_embeddings:
             store.close()
             return
-        embedder = shared_embedder()
+        embedder = shared_embedder(args.threads)
         embedder.embed(["warm up"])
         started = time.perf_counter()
-        embedded = embed_missing(store, embedder, user, batch=64)
+        embedded = embed_missing(store, embedder, user)
         embed_s = time.perf_counter() - started
         print(f"embeddings:       {embed_s:6.1f} s   {embedded / embed_s:7.0f} messages/s")
         total = graph_s + embed_s

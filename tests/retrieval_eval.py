@@ -21,7 +21,7 @@ from threadgraph.ports import Embedder
 from threadgraph.rules import new_id
 from threadgraph.services.context import ContextAssembler, keyword_query
 from threadgraph.services.fusion import fuse
-from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics
+from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics, links_for
 from threadgraph.store import Neo4jStore
 
 KS = (1, 5, 10)
@@ -81,16 +81,9 @@ def seed_person(
         reply = store.append_message(
             user, chat.id, NewMessage(Role.ASSISTANT, ACK, embedding=reply_vectors[i])
         ).message
-        for topic in extract_topics(embedder, text, ACK) if topics else []:
-            store.link_topic(
-                user,
-                topic.name,
-                topic.normalized,
-                topic.embedding,
-                [prompt.id, reply.id],
-                topic.score,
-                DUPLICATE_THRESHOLD,
-            )
+        if topics:
+            links = links_for(extract_topics(embedder, text, ACK), [prompt.id, reply.id])
+            store.link_topics(user, links, DUPLICATE_THRESHOLD)
         if i < len(known):
             answers.append((known[i].question, prompt.id))
     return user, answers

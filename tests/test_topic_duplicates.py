@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from threadgraph.config import Settings
-from threadgraph.models import NewMessage, Role, User
+from threadgraph.models import NewMessage, Role, TopicLink, User
 from threadgraph.services.topics import DUPLICATE_THRESHOLD
 from threadgraph.store import Neo4jStore
 
@@ -26,15 +26,8 @@ def test_near_duplicates_join_and_others_stay_apart(
     said = store.append_message(user.id, chat.id, NewMessage(Role.USER, "graphs")).message
 
     def link(name: str, cos: float) -> str | None:
-        return store.link_topic(
-            user.id,
-            name,
-            name.lower(),
-            at_cosine(cos, dimension),
-            [said.id],
-            0.5,
-            DUPLICATE_THRESHOLD,
-        )
+        topic = TopicLink(name, name.lower(), at_cosine(cos, dimension), [said.id], 0.5)
+        return store.link_topics(user.id, [topic], DUPLICATE_THRESHOLD)[0]
 
     first = link("Graph databases", 1.0)
     assert link("Graph stores", DUPLICATE_THRESHOLD + 0.05) == first
@@ -54,24 +47,17 @@ def test_a_near_duplicate_from_another_chat_joins_the_same_recurring_topic(
         chat = store.create_chat(user.id, title)
         said.append(store.append_message(user.id, chat.id, NewMessage(Role.USER, "x")).message)
 
-    first = store.link_topic(
+    first = store.link_topics(
         user.id,
-        "Sourdough",
-        "sourdough",
-        at_cosine(1.0, dimension),
-        [said[0].id],
-        0.5,
+        [TopicLink("Sourdough", "sourdough", at_cosine(1.0, dimension), [said[0].id], 0.5)],
         DUPLICATE_THRESHOLD,
-    )
-    again = store.link_topic(
+    )[0]
+    near = at_cosine(DUPLICATE_THRESHOLD + 0.05, dimension)
+    again = store.link_topics(
         user.id,
-        "Sourdough starter",
-        "sourdough starter",
-        at_cosine(DUPLICATE_THRESHOLD + 0.05, dimension),
-        [said[1].id],
-        0.5,
+        [TopicLink("Sourdough starter", "sourdough starter", near, [said[1].id], 0.5)],
         DUPLICATE_THRESHOLD,
-    )
+    )[0]
     assert again == first
     listed = store.list_topics(user.id)
     assert [(t["name"], t["chats"], t["messages"]) for t in listed] == [("Sourdough", 2, 2)]
@@ -84,14 +70,38 @@ def test_a_topic_of_messages_deleted_meanwhile_is_not_made(
     chat = store.create_chat(user.id, "short-lived")
     said = store.append_message(user.id, chat.id, NewMessage(Role.USER, "x")).message
     store.delete_chat(user.id, chat.id)
-    linked = store.link_topic(
+    vector = at_cosine(1.0, settings.embedding_dimension)
+    linked = store.link_topics(
+        user.id, [TopicLink("Fleeting", "fleeting", vector, [said.id], 0.5)], DUPLICATE_THRESHOLD
+    )
+    assert linked == [None]
+    assert "Fleeting" not in {t["name"] for t in store.list_topics(user.id)}
+
+
+def test_near_duplicates_written_in_one_transaction_join_too(
+    store: Neo4jStore, user: User, settings: Settings
+) -> None:
+    """An import links a whole batch's topics in one write: a topic made earlier in it is
+    not in the vector index yet, and a near-duplicate later in the batch must still join
+    it, while a distinct one stays apart and a topic of deleted messages is not made."""
+    dimension = settings.embedding_dimension
+    chat = store.create_chat(user.id, "batch")
+    said = store.append_message(user.id, chat.id, NewMessage(Role.USER, "x")).message
+    gone_chat = store.create_chat(user.id, "deleted")
+    gone = store.append_message(user.id, gone_chat.id, NewMessage(Role.USER, "y")).message
+    store.delete_chat(user.id, gone_chat.id)
+    ids = store.link_topics(
         user.id,
-        "Fleeting",
-        "fleeting",
-        at_cosine(1.0, settings.embedding_dimension),
-        [said.id],
-        0.5,
+        [
+            TopicLink("Kayaking", "kayaking", at_cosine(1.0, dimension), [said.id], 0.5),
+            TopicLink("Fleeting", "fleeting", at_cosine(-1.0, dimension), [gone.id], 0.5),
+            TopicLink("Sea kayaks", "sea kayaks", at_cosine(0.9, dimension), [said.id], 0.4),
+            TopicLink("Tax forms", "tax forms", at_cosine(0.0, dimension), [said.id], 0.3),
+        ],
         DUPLICATE_THRESHOLD,
     )
-    assert linked is None
-    assert "Fleeting" not in {t["name"] for t in store.list_topics(user.id)}
+    assert ids[0] is not None
+    assert ids[1] is None
+    assert ids[2] == ids[0]
+    assert ids[3] not in (None, ids[0])
+    assert {t["name"] for t in store.list_topics(user.id)} == {"Kayaking", "Tax forms"}

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=["backfill", "rebuild"],
         help="backfill: embed messages without a vector; rebuild: make every vector again",
     )
-    embeddings.add_argument("--batch", type=int, default=64, help="messages per batch")
+    embeddings.add_argument("--batch", type=int, default=256, help="messages per batch")
 
     importing = commands.add_parser("import", help="import chats exported from another app")
     importing.add_argument("file", help="the export: conversations.json, or the .zip")
@@ -160,7 +160,7 @@ def _backfill(settings: Settings, batch: int, rebuild: bool = False) -> int:
     from threadgraph.wiring import open_services
 
     _ensure_neo4j(settings)
-    with open_services(settings) as services:
+    with open_services(_for_a_command(settings)) as services:
         store = services.store
         store.migrate()
         services.check_embedding_dimension()
@@ -173,6 +173,15 @@ def _backfill(settings: Settings, batch: int, rebuild: bool = False) -> int:
                 embed_missing(store, services.embedder, None, batch, progress.update)
         print(f"embedded {done} message(s)")
     return 0
+
+
+def _for_a_command(settings: Settings) -> Settings:
+    """The settings for a command a person waits on: its embedding passes may use every
+    core (``command_embedding_threads``), not the one a server keeps for turns."""
+    import os
+
+    threads = settings.command_embedding_threads or os.cpu_count() or 1
+    return settings.model_copy(update={"embedding_threads": threads})
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
@@ -203,7 +212,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     except OSError as error:
         raise InvalidInput(f"{path} cannot be read: {error.strerror}") from None
     _ensure_neo4j(settings)
-    with open_services(settings) as services:
+    with open_services(_for_a_command(settings)) as services:
         store = services.store
         store.migrate()
         user = args.user or settings.local_user_id

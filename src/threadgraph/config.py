@@ -149,6 +149,10 @@ class Settings(BaseSettings):
     # 2 cores a one-sentence embed took p50 38 / max 238 ms with 2 threads, 16 / 26 ms
     # with 1, and a batch of 64 885 against 389 ms. Raise it on a large, quiet machine.
     embedding_threads: int = 1
+    # ...but `threadgraph import` and `threadgraph embeddings` are run by a person who
+    # waits for them, and their embedding passes are most of their time: they use this
+    # many threads, 0 meaning every core (bench/import_throughput.py --threads).
+    command_embedding_threads: int = 0
 
     # Limits on what a person can store in one message.
     max_message_chars: int = 200_000

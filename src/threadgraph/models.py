@@ -22,6 +22,17 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class TopicLink:
+    """A topic found in an exchange, to be linked to its messages (``message_ids``)."""
+
+    name: str
+    normalized: str
+    embedding: list[float]
+    message_ids: list[str]
+    score: float
+
+
+@dataclass(frozen=True)
 class User:
     id: str
     name: str

@@ -116,10 +116,13 @@ class LocalEmbedder:
                         self._pending[background] = None
                 self.encodes += 1
                 try:
+                    # The model sorts the texts by length and pads each group of 16
+                    # to its longest: smaller groups pad less. Measured on 512 message
+                    # pairs (about 78 tokens), 1 thread: 40 texts/s in 16s, 30 in 64s.
                     vectors = model.encode(
                         batch.texts,
                         normalize_embeddings=True,
-                        batch_size=64,
+                        batch_size=16,
                         show_progress_bar=False,
                     )
                     batch.vectors = [[float(x) for x in row] for row in vectors]

@@ -14,7 +14,7 @@ from threadgraph.models import Message
 from threadgraph.ports import Embedder
 from threadgraph.services.model_topics import extract_topics_with_model
 from threadgraph.services.titles import make_title
-from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics_batch
+from threadgraph.services.topics import DUPLICATE_THRESHOLD, extract_topics_batch, links_for
 from threadgraph.store import Neo4jStore
 
 log = logging.getLogger(__name__)
@@ -67,16 +67,8 @@ class ReplyEnrichment:
             if not topics:
                 exchange = [(prompt.content, reply)]
                 topics = extract_topics_batch(self.embedder, exchange, [done.vector])[0]
-            for topic in topics:
-                self.store.link_topic(
-                    user_id,
-                    topic.name,
-                    topic.normalized,
-                    topic.embedding,
-                    [prompt.id, reply_id],
-                    topic.score,
-                    DUPLICATE_THRESHOLD,
-                )
+            links = links_for(topics, [prompt.id, reply_id])
+            self.store.link_topics(user_id, links, DUPLICATE_THRESHOLD)
         except Exception:  # topics are a bonus: never let them disturb a reply
             log.warning("topic extraction for reply %s failed", reply_id, exc_info=True)
 

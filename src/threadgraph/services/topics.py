@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from threadgraph.models import TopicLink
 from threadgraph.ports import Embedder
 from threadgraph.services.topic_words import BREAKS, GENERIC
 
@@ -38,6 +39,11 @@ class TopicCandidate:
     normalized: str
     score: float
     embedding: list[float]
+
+
+def links_for(topics: list[TopicCandidate], message_ids: list[str]) -> list[TopicLink]:
+    """The exchange's topics as links to its messages, for ``Neo4jStore.link_topics``."""
+    return [TopicLink(t.name, t.normalized, t.embedding, message_ids, t.score) for t in topics]
 
 
 def normalize(name: str) -> str:

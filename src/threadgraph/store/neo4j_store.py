@@ -296,7 +296,7 @@ class Neo4jStore:
 
     # -- topics ---------------------------------------------------------------------------
 
-    link_topic = _writing(topics.link)
+    link_topics = _writing(topics.link_all)
     topic_detail = _reading(topics.detail)
 
     list_topics = _reading(topics.listing)
