@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from threadgraph.config import Settings
 from threadgraph.context_knobs import ContextOptions
 from threadgraph.embeddings.local import in_background
-from threadgraph.errors import InvalidInput, ModelError, ThreadgraphError
+from threadgraph.errors import InvalidInput, ModelError
 from threadgraph.llm.catalog import ModelCatalog
 from threadgraph.models import Chat, Message, NewMessage, ReplyEnd, Role, Status, TurnStart
 from threadgraph.ports import Embedder, Usage
@@ -37,12 +37,12 @@ from threadgraph.services.context import AssembledContext, ContextAssembler
 from threadgraph.services.enrichment import FinishedExchange, ReplyEnrichment
 from threadgraph.services.enrichment_queue import EnrichmentQueue
 from threadgraph.services.live_replies import LiveReplies, LiveReply
+from threadgraph.services.reply_ends import ReplyEnds
 from threadgraph.services.reply_events import (
     Delta,
     ReplyEvent,
     Started,
     as_started,
-    outcome,
     replay,
 )
 from threadgraph.services.reply_leases import LeaseKeeper
@@ -79,6 +79,7 @@ class ChatTurns:
         self.assembler = assembler
         self.live = live or LiveReplies()
         self.leases = LeaseKeeper(store, self.live, settings.checkpoint_seconds)
+        self.ends = ReplyEnds(store)
         self.slots = ReplySlots(settings.max_live_replies_per_person if settings.accounts else 0)
         enrichment = ReplyEnrichment(store, catalog, settings, in_background(embedder))
         self.enrichment = EnrichmentQueue(enrichment, self.live)  # off the reply's thread
@@ -330,7 +331,7 @@ class ChatTurns:
                     error = SHUTDOWN if self._shutting_down else STOPPED
                     break
                 if last_checkpoint is None:
-                    if self._checkpoint(reply_id, "".join(parts)):
+                    if self.ends.checkpoint(reply_id, "".join(parts)):
                         live.stop_requested.set()  # asked on another replica
                     last_checkpoint = time.monotonic()
                 elif time.monotonic() - last_checkpoint >= self.settings.checkpoint_seconds:
@@ -356,8 +357,8 @@ class ChatTurns:
         )
         final, reply_vector = None, None
         try:
-            final = self._finish(reply_id, end)
-            live.publish(outcome(status, end.tokens, end.prompt_tokens, error, final))
+            final = self.ends.write(reply_id, end)
+            live.publish(self.ends.told(user_id, reply_id, end, final))
             self.live.close(reply_id)  # a reader from now on reads it from the store
         finally:  # the reply has ended: its slot goes back, before the vectors below
             slot.release()
@@ -367,24 +368,6 @@ class ChatTurns:
         finally:
             live.settled.set()
         # Enrichment, queued: the reader already has the whole reply.
-        if status is Status.COMPLETE:
+        if status is Status.COMPLETE and final is not None:
             done = FinishedExchange(user_id, turn.prompt, reply_id, text, model, reply_vector)
             self.enrichment.after_reply(done)
-
-    def _checkpoint(self, reply_id: str, text: str) -> bool:
-        """Save the text so far; True when the reply should stop."""
-        try:
-            return self.store.checkpoint_reply(reply_id, text)
-        except ThreadgraphError as error:  # the end write will try again
-            log.warning("checkpoint of reply %s failed: %s", reply_id, error.message)
-            return False
-
-    def _finish(self, reply_id: str, end: ReplyEnd) -> Message | None:
-        for attempt in range(5):
-            try:
-                return self.store.finish_reply(reply_id, end)
-            except ThreadgraphError as error:
-                log.warning("writing the end of reply %s failed: %s", reply_id, error.message)
-                time.sleep(0.5 * 2**attempt)
-        log.error("reply %s could not be saved; it will be marked incomplete", reply_id)
-        return None
