@@ -9,6 +9,8 @@ from typing import Any
 
 from neo4j import Driver
 
+from threadgraph.services.imports.service import ImportSummary
+
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
 
@@ -18,6 +20,11 @@ def fixture_bytes(name: str) -> bytes:
 
 def fixture_json(name: str) -> Any:
     return json.loads(fixture_bytes(name))
+
+
+def what_came_in(summary: ImportSummary) -> tuple[str, int, int]:
+    """An import's format, chats imported and messages written: what most tests check first."""
+    return summary.format, summary.chats_imported, summary.messages_imported
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from tests.import_helpers import count_nodes, fixture_bytes, fixture_json, imported_chat
+from tests.import_helpers import (
+    count_nodes,
+    fixture_bytes,
+    fixture_json,
+    imported_chat,
+    what_came_in,
+)
 from threadgraph.config import Settings
 from threadgraph.errors import InvalidInput, TooLarge
 from threadgraph.models import User
@@ -186,11 +192,7 @@ def test_a_zip_is_read_like_its_conversations_json(
         {"chat.html": b"<html></html>", "export/conversations.json": fixture_bytes(FILE)}
     )
     summary = Importer(store, settings).run(user.id, payload)
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "chatgpt",
-        4,
-        15,
-    )
+    assert what_came_in(summary) == ("chatgpt", 4, 15)
 
 
 def test_numbered_conversation_files_are_read_in_their_order_and_within_the_limit() -> None:

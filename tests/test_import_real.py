@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from neo4j import Driver
 
-from tests.import_helpers import fixture_bytes, fixture_json, imported_chat
+from tests.import_helpers import fixture_bytes, fixture_json, imported_chat, what_came_in
 from threadgraph.config import Settings
 from threadgraph.models import User
 from threadgraph.services.imports.service import Importer
@@ -23,11 +23,7 @@ def test_librechat_tree_export_with_a_time_of_day_export_at(
     store: Neo4jStore, settings: Settings, driver: Driver, user: User
 ) -> None:
     summary = Importer(store, settings).run(user.id, fixture_bytes("real/librechat-export.json"))
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "librechat",
-        1,
-        6,
-    )
+    assert what_came_in(summary) == ("librechat", 1, 6)
     assert (summary.skipped, summary.warnings) == ([], [])
 
     chat = imported_chat(driver, user.id, "librechat", "af1ea676-f525-444f-a9ed-7c8dbf062733")
@@ -81,11 +77,7 @@ def test_open_webui_export_reasoning_and_tool_calls_counted(
     store: Neo4jStore, settings: Settings, driver: Driver, user: User
 ) -> None:
     summary = Importer(store, settings).run(user.id, fixture_bytes("real/openwebui-export.json"))
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "openwebui",
-        3,
-        6,
-    )
+    assert what_came_in(summary) == ("openwebui", 3, 6)
     notes = {w.title: w.reason for w in summary.warnings}
     assert notes == {
         "Chat with reasoning": "parts left out: reasoning x1",
@@ -110,11 +102,7 @@ def test_chatbot_ui_version_4_export(
 ) -> None:
     importer = Importer(store, settings)
     summary = importer.run(user.id, fixture_bytes("real/chatbotui-export.json"))
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "chatbotui",
-        2,
-        6,
-    )
+    assert what_came_in(summary) == ("chatbotui", 2, 6)
     assert (summary.skipped, summary.warnings) == ([], [])
     history = fixture_json("real/chatbotui-export.json")["history"]
 
@@ -178,11 +166,7 @@ def test_open_webui_chat_object_as_stored_in_its_database(
 ) -> None:
     importer = Importer(store, settings)
     summary = importer.run(user.id, fixture_bytes("real/openwebui-chat-object.json"))
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "openwebui",
-        1,
-        2,
-    )
+    assert what_came_in(summary) == ("openwebui", 1, 2)
     [note] = [w.reason for w in summary.warnings]
     derived = note.split(": ")[1].split(",")[0]
     assert note == f"the chat has no id of its own: {derived}, from its first message"
@@ -207,11 +191,7 @@ def test_claude_reply_with_a_thinking_block(
     store: Neo4jStore, settings: Settings, driver: Driver, user: User
 ) -> None:
     summary = Importer(store, settings).run(user.id, fixture_bytes("real/claude-thinking.json"))
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "claude",
-        1,
-        2,
-    )
+    assert what_came_in(summary) == ("claude", 1, 2)
     assert [w.reason for w in summary.warnings] == ["content blocks left out: thinking x1"]
     chat = imported_chat(driver, user.id, "claude", "11111111-2222-3333-4444-555555555555")
     reply = "ffffffff-1111-2222-3333-444444444444"

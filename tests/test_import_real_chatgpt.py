@@ -13,7 +13,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from tests.import_helpers import fixture_bytes, fixture_json, imported_chat
+from tests.import_helpers import fixture_bytes, fixture_json, imported_chat, what_came_in
 from threadgraph.config import Settings
 from threadgraph.models import User
 from threadgraph.services.imports.service import Importer
@@ -25,11 +25,7 @@ def test_chatgpt_export_with_two_branches_a_hidden_system_node_and_an_interrupte
     store: Neo4jStore, settings: Settings, driver: Driver, user: User
 ) -> None:
     summary = Importer(store, settings).run(user.id, fixture_bytes("real/chatgpt-tree.json"))
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "chatgpt",
-        1,
-        11,
-    )
+    assert what_came_in(summary) == ("chatgpt", 1, 11)
     # The empty root node and the hidden system prompt are counted, not kept.
     assert summary.messages_skipped == {"no message": 1, "hidden": 1}
     assert (summary.skipped, summary.warnings) == ([], [])
@@ -90,11 +86,7 @@ def test_librechat_chatgpt_export_then_its_citations_fragment(
 ) -> None:
     importer = Importer(store, settings)
     summary = importer.run(user.id, fixture_bytes("real/chatgpt-export.json"))
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "chatgpt",
-        2,
-        10,
-    )
+    assert what_came_in(summary) == ("chatgpt", 2, 10)
     # Browsing: the searches and clicks (recipient "browser") and the pages they brought.
     assert summary.messages_skipped == {
         "no message": 2,
@@ -188,11 +180,7 @@ def test_a_chatgpt_export_zip_whose_conversations_are_split_into_numbered_files(
         archive.writestr("user.json", '{"id": "user-1"}')
         archive.writestr("user_settings.json", "{}")
     summary = Importer(store, settings).run(user.id, buffer.getvalue())
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "chatgpt",
-        3,
-        20,
-    )
+    assert what_came_in(summary) == ("chatgpt", 3, 20)
     assert summary.skipped == []
     [later] = fixture_json("real/chatgpt-custom-instructions.json")
     assert len(imported_chat(driver, user.id, "chatgpt", later["id"]).messages) == 10

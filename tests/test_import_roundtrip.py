@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from tests.api_helpers import turn
-from tests.import_helpers import count_nodes
+from tests.import_helpers import count_nodes, what_came_in
 from threadgraph.config import Settings
 from threadgraph.models import User
 from threadgraph.services.export import Exporter
@@ -104,11 +104,7 @@ def test_another_person_gets_the_same_graph(
 
     importer = Importer(store, settings)
     summary = importer.run(other_user.id, made["export"].encode())
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "threadgraph",
-        2,
-        9,
-    )
+    assert what_came_in(summary) == ("threadgraph", 2, 9)
     assert summary.skipped == []
     copy = exported(store, other_user.id)
     assert_same(shape(copy), (nodes, edges))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from tests.import_helpers import count_nodes, imported_chat
+from tests.import_helpers import count_nodes, imported_chat, what_came_in
 from threadgraph.config import Settings
 from threadgraph.models import User
 from threadgraph.services.imports.service import Importer
@@ -260,11 +260,7 @@ def test_open_webui_chat_object_without_its_row_id(
     }
     importer = Importer(store, settings)
     summary = importer.run(user.id, json.dumps(inner).encode())
-    assert (summary.format, summary.chats_imported, summary.messages_imported) == (
-        "openwebui",
-        1,
-        2,
-    )
+    assert what_came_in(summary) == ("openwebui", 1, 2)
     assert summary.skipped == []
     [note] = [w.reason for w in summary.warnings]
     assert note.startswith("the chat has no id of its own: derived-")
